@@ -1,0 +1,47 @@
+/// Japanese eras (元号) from 昭和 on: enough for every date the programme handles.
+public struct JapaneseEra: Hashable, Sendable {
+    public let name: String
+    public let firstDay: CivilDate
+
+    public static let showa = JapaneseEra(name: "昭和", firstDay: CivilDate(year: 1926, month: 12, day: 25)!)
+    public static let heisei = JapaneseEra(name: "平成", firstDay: CivilDate(year: 1989, month: 1, day: 8)!)
+    public static let reiwa = JapaneseEra(name: "令和", firstDay: CivilDate(year: 2019, month: 5, day: 1)!)
+
+    /// Newest first.
+    public static let all: [JapaneseEra] = [.reiwa, .heisei, .showa]
+
+    /// The era in force on `date`, or nil before 昭和.
+    public static func era(of date: CivilDate) -> JapaneseEra? {
+        all.first { $0.firstDay <= date }
+    }
+
+    /// Year number of calendar year `year` in this era (1 for the year it began).
+    public func yearNumber(ofGregorianYear year: Int) -> Int { year - firstDay.year + 1 }
+
+    /// `元` for the first year, as it is written.
+    public static func yearText(_ number: Int) -> String { number == 1 ? "元" : String(number) }
+
+    /// `令和元年5月1日`.
+    public static func format(_ date: CivilDate) -> String? {
+        guard let era = era(of: date) else { return nil }
+        return "\(era.name)\(yearText(era.yearNumber(ofGregorianYear: date.year)))年\(date.month)月\(date.day)日"
+    }
+}
+
+/// Dates as people in Japan read them.
+public enum JapaneseDateFormat {
+    /// `8月21日(水)`.
+    public static func monthDayWeekday(_ date: CivilDate) -> String {
+        "\(date.month)月\(date.day)日(\(date.weekday.japanese))"
+    }
+
+    /// `2019年8月21日(水)`.
+    public static func full(_ date: CivilDate) -> String {
+        "\(date.year)年\(monthDayWeekday(date))"
+    }
+
+    /// `8月21日(水) 10:30`.
+    public static func dateTime(_ value: LocalDateTime) -> String {
+        "\(monthDayWeekday(value.date)) \(value.time.hhmm)"
+    }
+}

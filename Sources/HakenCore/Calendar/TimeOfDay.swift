@@ -1,0 +1,81 @@
+/// A wall-clock time in Asia/Tokyo (DEC-1), minute precision as the reports are written.
+public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let hour: Int
+    public let minute: Int
+
+    public init?(hour: Int, minute: Int) {
+        guard (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        self.hour = hour
+        self.minute = minute
+    }
+
+    public var minutesSinceMidnight: Int { hour * 60 + minute }
+
+    public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool {
+        lhs.minutesSinceMidnight < rhs.minutesSinceMidnight
+    }
+
+    /// `HH:MM` strictly (24-hour, two digits each): the API's time format.
+    public init?(hhmm: String) {
+        let parts = hhmm.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              let h = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+        self.init(hour: h, minute: m)
+    }
+
+    public var hhmm: String { "\(pad(hour, 2)):\(pad(minute, 2))" }
+    public var description: String { hhmm }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let time = TimeOfDay(hhmm: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an HH:MM time: \(text)"))
+        }
+        self = time
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hhmm)
+    }
+}
+
+/// A date and time on the Tokyo wall clock.
+public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let date: CivilDate
+    public let time: TimeOfDay
+
+    public init(date: CivilDate, time: TimeOfDay) {
+        self.date = date
+        self.time = time
+    }
+
+    /// Minutes since 1970-01-01 00:00 on the same wall clock; differences are exact because
+    /// Japan has had no daylight saving time since 1951.
+    public var minuteNumber: Int { date.dayNumber * 1440 + time.minutesSinceMidnight }
+
+    public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool { lhs.minuteNumber < rhs.minuteNumber }
+
+    public var description: String { "\(date.iso) \(time.hhmm)" }
+}
+
+/// Conversion between instants and the Tokyo wall clock (DEC-1: every rule time is Asia/Tokyo).
+public enum TokyoClock {
+    public static let offsetSeconds = 9 * 3600
+
+    /// The wall-clock minute in Tokyo at `secondsSince1970` (seconds are dropped, not rounded).
+    public static func local(secondsSince1970: Double) -> LocalDateTime {
+        let shifted = Int((secondsSince1970 + Double(offsetSeconds)).rounded(.down))
+        let days = shifted >= 0 ? shifted / 86_400 : (shifted - 86_399) / 86_400
+        let secondOfDay = shifted - days * 86_400
+        return LocalDateTime(
+            date: CivilDate(dayNumber: days),
+            time: TimeOfDay(hour: secondOfDay / 3600, minute: (secondOfDay % 3600) / 60)!
+        )
+    }
+
+    public static func secondsSince1970(_ local: LocalDateTime) -> Double {
+        Double(local.minuteNumber * 60 - offsetSeconds)
+    }
+}

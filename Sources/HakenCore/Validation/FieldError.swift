@@ -1,0 +1,67 @@
+/// A problem with one input field, worded for the person who typed it.
+public struct FieldError: Error, Equatable, Sendable, Codable {
+    /// The field's name as the API and the forms call it (`date`, `email`, …).
+    public let field: String
+    /// Machine-readable reason (`required`, `invalid_format`, …).
+    public let code: String
+    /// Japanese message shown next to the field.
+    public let message: String
+
+    public init(field: String, code: String, message: String) {
+        self.field = field
+        self.code = code
+        self.message = message
+    }
+
+    public static func required(_ field: String, label: String) -> FieldError {
+        FieldError(field: field, code: "required", message: "\(label)を入力してください。")
+    }
+}
+
+/// Several field errors at once, so a form shows all of them in one round trip.
+public struct ValidationFailure: Error, Equatable, Sendable {
+    public let errors: [FieldError]
+    public init(_ errors: [FieldError]) { self.errors = errors }
+}
+
+/// Collects field errors while a value is checked.
+public struct FieldChecker: Sendable {
+    public private(set) var errors: [FieldError] = []
+    public init() {}
+
+    public mutating func add(_ error: FieldError) { errors.append(error) }
+
+    /// Trimmed text, or a `required` error when empty.
+    public mutating func required(_ value: String?, field: String, label: String, maxLength: Int = 200) -> String {
+        let text = (value ?? "").trimmingWhitespace
+        if text.isEmpty {
+            add(.required(field, label: label))
+        } else if text.count > maxLength {
+            add(FieldError(field: field, code: "too_long", message: "\(label)は\(maxLength)文字以内で入力してください。"))
+        }
+        return text
+    }
+
+    /// Trimmed text, nil when empty.
+    public mutating func optional(_ value: String?, field: String, label: String, maxLength: Int = 200) -> String? {
+        let text = (value ?? "").trimmingWhitespace
+        if text.count > maxLength {
+            add(FieldError(field: field, code: "too_long", message: "\(label)は\(maxLength)文字以内で入力してください。"))
+        }
+        return text.isEmpty ? nil : text
+    }
+
+    public func finish() throws(ValidationFailure) {
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+}
+
+extension String {
+    /// Trims ASCII and full-width (U+3000) spaces and line ends.
+    public var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,93 @@
+import Testing
+@testable import HakenCore
+
+@Suite struct RegistrationTests {
+    @Test func corporateNumberCheckDigit() throws {
+        // 国税庁's own number, and a number with full-width digits and hyphens.
+        #expect(try CorporateNumber.parse("7000012050002").get().digits == "7000012050002")
+        #expect(try CorporateNumber.parse("７-０００-０１２０５-０００２").get().digits == "7000012050002")
+        #expect(CorporateNumber.parse("8000012050002") == .failure(.wrongCheckDigit(expected: 7)))
+        #expect(CorporateNumber.parse("700001205000") == .failure(.notThirteenDigits))
+        #expect(CorporateNumber.parse("70000120500a2") == .failure(.notThirteenDigits))
+    }
+
+    @Test func testREG1_businessDetailsAreValidatedFieldByField() {
+        let input = BusinessProfile.Input(name: "", kanaName: "ばそな", corporateNumber: "1234567890123",
+                                          phone: "abc", contactName: " ", email: "not-an-address", mobileEmail: "x@")
+        #expect(throws: ValidationFailure.self) { try BusinessProfile.validate(input) }
+        do {
+            _ = try BusinessProfile.validate(input)
+        } catch {
+            let fields = error.errors.map(\.field)
+            #expect(fields == ["name", "corporateNumber", "phone", "contactName", "email", "mobileEmail"])
+            #expect(error.errors.allSatisfy { !$0.message.isEmpty })
+        }
+    }
+
+    @Test func testREG2_registeredAddressIsTheReportingAddress() throws {
+        let profile = try BusinessProfile.validate(.init(name: "ばそな建設", kanaName: "バソナケンセツ", corporateNumber: "7000012050002",
+                                                         phone: "03-1234-5678", contactName: "派遣 花子",
+                                                         email: "Info@Basona.Example.JP", mobileEmail: "hanako@docomo.ne.jp"))
+        #expect(profile.registeredEmail.address == "Info@basona.example.jp")
+        #expect(profile.reportingAddresses.map(\.matchKey) == ["info@basona.example.jp", "hanako@docomo.ne.jp"])
+    }
+
+    @Test func businessNameMayNotContainTheSubjectSeparator() {
+        #expect(throws: ValidationFailure.self) {
+            try BusinessProfile.validate(.init(name: "A/B商店", contactName: "a", email: "a@example.jp"))
+        }
+    }
+
+    @Test func emailAddressesKeepLegacyDocomoLocalParts() {
+        #expect(EmailAddress("a..b.@DoCoMo.ne.jp")?.address == "a..b.@docomo.ne.jp")
+        #expect(EmailAddress("no-at-sign") == nil)
+        #expect(EmailAddress("a@b") == nil)
+        #expect(EmailAddress("a b@example.jp") == nil)
+    }
+
+    @Test func testCON1_remoteConsultationOnlyUnderADisasterMeasure() throws {
+        #expect(throws: ValidationFailure.self) {
+            try Consultation.validate(.init(date: "2019-08-01", mode: "phone", consultedPerson: "派遣 花子", photographed: true))
+        }
+        let remote = try Consultation.validate(.init(date: "2019-08-01", mode: "phone", disasterMeasure: "令和元年台風第19号特例",
+                                                     consultedPerson: "派遣 花子", photographed: true))
+        #expect(remote.mode == .remote(disasterMeasure: "令和元年台風第19号特例"))
+        let inPerson = try Consultation.validate(.init(date: "2019-08-01", mode: "対面", consultedPerson: "派遣 花子", photographed: true))
+        #expect(inPerson.mode == .inPerson)
+    }
+
+    @Test func testCON2_consultedPersonAndPhotoAreRecorded() {
+        do {
+            _ = try Consultation.validate(.init(date: "2019-08-01", mode: "in_person", consultedPerson: "", photographed: false))
+            Issue.record("should fail")
+        } catch {
+            #expect(error.errors.map(\.field) == ["consultedPerson", "photographed"])
+        }
+    }
+
+    @Test func testCON3_CON4_onlyTheInstitutionFilesAndChoosesTheExpert() {
+        #expect(DispatchFiling.check(filer: .institution, filerInstitutionID: "i1", institutionID: "i1") == nil)
+        #expect(DispatchFiling.check(filer: .institution, filerInstitutionID: "i2", institutionID: "i1") == .otherInstitution)
+        #expect(DispatchFiling.check(filer: .business, filerInstitutionID: nil, institutionID: "i1") == .notAllowed(.business))
+        #expect(DispatchFiling.check(filer: .expert, filerInstitutionID: nil, institutionID: "i1") == .notAllowed(.expert))
+        #expect(DispatchFiling.check(filer: .secretariat, filerInstitutionID: nil, institutionID: "i1") == nil)
+    }
+
+    @Test func testCON5_scheduleNeedsDateStartEndAndPlace() {
+        var check = FieldChecker()
+        let schedule = DispatchSchedule.validate(.init(date: "2019-08-21", start: "10:30", end: "15:00", place: "本社会議室"), into: &check)
+        #expect(check.errors.isEmpty)
+        #expect(schedule?.subjectPeriod == "8月21日(水)10:30~15:00")
+
+        var bad = FieldChecker()
+        #expect(DispatchSchedule.validate(.init(date: "2019-02-30", start: "15:00", end: "10:30", place: nil), into: &bad) == nil)
+        #expect(bad.errors.map(\.code) == ["invalid_date", "required", "end_not_after_start"])
+    }
+
+    @Test func expertMayNotBeTheBusinessItself() throws {
+        let business = try BusinessProfile.validate(.init(name: "ばそな建設", contactName: "派遣 花子", email: "info@basona.example.jp"))
+        #expect(DispatchFiling.expertIsTheBusiness(expertEmail: EmailAddress("INFO@basona.example.jp")!, expertName: "専門家次郎", business: business))
+        #expect(DispatchFiling.expertIsTheBusiness(expertEmail: EmailAddress("x@example.jp")!, expertName: "株式会社ばそな建設", business: business))
+        #expect(!DispatchFiling.expertIsTheBusiness(expertEmail: EmailAddress("jiro@example.jp")!, expertName: "専門家次郎", business: business))
+    }
+}
