@@ -63,15 +63,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Test helpers shared by the test targets: a real database per test (SQLite file,
+        // or a PostgreSQL schema when HAKEN_TEST_POSTGRES_URL is set).
+        .target(
+            name: "HakenTestSupport",
+            dependencies: [
+                "HakenStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            path: "Tests/HakenTestSupport"
+        ),
         .testTarget(name: "HakenCoreTests", dependencies: ["HakenCore"]),
         .testTarget(
             name: "HakenStoreTests",
-            dependencies: ["HakenStore", "HakenCore"]
+            dependencies: ["HakenStore", "HakenCore", "HakenTestSupport"]
         ),
         .testTarget(
             name: "HakenAppTests",
             dependencies: [
-                "HakenApp",
+                "HakenApp", "HakenTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

@@ -16,6 +16,10 @@ public struct Consultation: Equatable, Sendable {
     /// CON-2: the institution photographs the consultation.
     public var photographed: Bool
 
+    public init(date: CivilDate, mode: Mode, consultedPerson: String, photographed: Bool) {
+        self.date = date; self.mode = mode; self.consultedPerson = consultedPerson; self.photographed = photographed
+    }
+
     public struct Input: Codable, Sendable {
         public var date: String?
         /// `in_person`, `phone` or `online`.

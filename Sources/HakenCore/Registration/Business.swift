@@ -43,6 +43,12 @@ public struct BusinessProfile: Equatable, Sendable {
     /// DAY-3: a mobile address registered in advance for sites where the registered one cannot be used.
     public var mobileEmail: EmailAddress?
 
+    public init(name: String, kanaName: String? = nil, corporateNumber: CorporateNumber? = nil, address: String? = nil,
+                phone: String? = nil, contactName: String, registeredEmail: EmailAddress, mobileEmail: EmailAddress? = nil) {
+        self.name = name; self.kanaName = kanaName; self.corporateNumber = corporateNumber; self.address = address
+        self.phone = phone; self.contactName = contactName; self.registeredEmail = registeredEmail; self.mobileEmail = mobileEmail
+    }
+
     public struct Input: Codable, Sendable {
         public var name: String?
         public var kanaName: String?

@@ -46,6 +46,10 @@ public struct InstitutionProfile: Equatable, Sendable {
     public var kind: InstitutionKind
     public var email: EmailAddress
 
+    public init(name: String, kind: InstitutionKind, email: EmailAddress) {
+        self.name = name; self.kind = kind; self.email = email
+    }
+
     public struct Input: Codable, Sendable {
         public var name: String?
         public var kind: String?
@@ -73,6 +77,8 @@ public struct InstitutionProfile: Equatable, Sendable {
 public struct ExpertProfile: Equatable, Sendable {
     public var name: String
     public var email: EmailAddress
+
+    public init(name: String, email: EmailAddress) { self.name = name; self.email = email }
 
     public struct Input: Codable, Sendable {
         public var name: String?

@@ -1,0 +1,127 @@
+import Crypto
+import Fluent
+import Foundation
+
+/// The append-only, hash-chained audit log (NOTE-3). Each entry holds the SHA-256 of the
+/// previous one, so changing or removing any entry breaks every hash after it.
+public enum AuditLog {
+    /// The `prev_hash` of the first entry.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    public struct Entry: Sendable, Equatable {
+        public var actor: String
+        public var action: String
+        public var subject: String
+        public var details: [String: String]
+
+        public init(actor: String, action: String, subject: String, details: [String: String] = [:]) {
+            self.actor = actor
+            self.action = action
+            self.subject = subject
+            self.details = details
+        }
+    }
+
+    /// Appends one entry. Concurrent writers race for the next `seq`; the unique index lets
+    /// exactly one win and the others retry on top of it.
+    @discardableResult
+    public static func append(_ entry: Entry, on database: Database, now: Date = Date()) async throws -> AuditEntryModel {
+        var lastError: Error?
+        for _ in 0..<20 {
+            do {
+                return try await database.transaction { db in
+                    let last = try await AuditEntryModel.query(on: db).sort(\.$seq, .descending).first()
+                    let model = AuditEntryModel()
+                    model.seq = (last?.seq ?? 0) + 1
+                    model.at = timestamp(now)
+                    model.actor = entry.actor
+                    model.action = entry.action
+                    model.subject = entry.subject
+                    model.details = canonicalJSON(entry.details)
+                    model.prevHash = last?.hash ?? genesisHash
+                    model.hash = hash(of: model)
+                    try await model.create(on: db)
+                    return model
+                }
+            } catch {
+                guard let databaseError = error as? any DatabaseError, databaseError.isConstraintFailure else { throw error }
+                lastError = error
+                try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...5_000_000))
+            }
+        }
+        throw lastError!
+    }
+
+    public enum Verification: Equatable, Sendable {
+        case intact(entries: Int)
+        /// The first entry whose stored hashes do not match what its content and its
+        /// predecessor say they must be.
+        case broken(seq: Int64, reason: String)
+    }
+
+    /// Re-computes the whole chain, streaming it in pages.
+    public static func verify(on database: Database, pageSize: Int = 1000) async throws -> Verification {
+        var expectedPrev = genesisHash
+        var expectedSeq: Int64 = 1
+        while true {
+            let page = try await AuditEntryModel.query(on: database)
+                .filter(\.$seq >= expectedSeq)
+                .sort(\.$seq, .ascending)
+                .limit(pageSize)
+                .all()
+            if page.isEmpty { return .intact(entries: Int(expectedSeq - 1)) }
+            for entry in page {
+                if entry.seq != expectedSeq {
+                    return .broken(seq: expectedSeq, reason: "entry \(expectedSeq) is missing")
+                }
+                if entry.prevHash != expectedPrev {
+                    return .broken(seq: entry.seq, reason: "prev_hash does not match the previous entry")
+                }
+                if hash(of: entry) != entry.hash {
+                    return .broken(seq: entry.seq, reason: "content does not match its hash")
+                }
+                expectedPrev = entry.hash
+                expectedSeq += 1
+            }
+        }
+    }
+
+    /// SHA-256 over the previous hash and every field, newline-separated. Field values are
+    /// JSON-escaped so that no value can imitate a separator.
+    static func hash(of entry: AuditEntryModel) -> String {
+        let fields = [entry.prevHash, String(entry.seq), entry.at, entry.actor, entry.action, entry.subject, entry.details]
+        let text = fields.map(jsonString).joined(separator: "\n")
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func canonicalJSON(_ details: [String: String]) -> String {
+        "{" + details.keys.sorted().map { "\(jsonString($0)):\(jsonString(details[$0]!))" }.joined(separator: ",") + "}"
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
+        return formatter.string(from: date)
+    }
+}

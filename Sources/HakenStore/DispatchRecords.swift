@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+import HakenCore
+
+/// Reads what the derive function needs about a dispatch from the database.
+public enum DispatchRecords {
+    /// The evidence of a dispatch as the domain sees it: its own rows, plus the business's
+    /// photo consent for the dispatch's fiscal year (AFT-1).
+    public static func facts(for dispatch: DispatchModel, on database: Database) async throws -> DispatchFacts {
+        let rows = try await EvidenceModel.query(on: database).filter(\.$dispatch.$id == dispatch.requireID()).all()
+        let consent = try await PhotoConsentModel.query(on: database)
+            .filter(\.$business.$id == dispatch.$business.id)
+            .filter(\.$fiscalYear == dispatch.fiscalYear.startYear)
+            .first()
+        var checklist = EvidenceChecklist()
+        for row in rows {
+            guard let kind = EvidenceKind(rawValue: row.kind), kind != .photoConsent,
+                  let status = EvidenceStatus(rawValue: row.status) else { continue }
+            checklist[kind] = EvidenceItem(status: status, receivedAt: row.receivedAt.map(tokyo))
+        }
+        if let consent, let status = EvidenceStatus(rawValue: consent.status) {
+            checklist[.photoConsent] = EvidenceItem(status: status, receivedAt: consent.receivedAt.map(tokyo))
+        }
+        return DispatchFacts(date: dispatch.schedule.date, evidence: checklist,
+                             deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
+    }
+
+    /// Records (or replaces) one checklist item of a dispatch.
+    public static func record(_ kind: EvidenceKind, status: EvidenceStatus, receivedAt: Date?, note: String?,
+                              dispatchID: UUID, on database: Database) async throws {
+        if let existing = try await EvidenceModel.query(on: database)
+            .filter(\.$dispatch.$id == dispatchID).filter(\.$kind == kind.rawValue).first() {
+            existing.status = status.rawValue
+            existing.receivedAt = receivedAt
+            existing.note = note
+            try await existing.save(on: database)
+        } else {
+            try await EvidenceModel(dispatchID: dispatchID, kind: kind, status: status, receivedAt: receivedAt, note: note)
+                .create(on: database)
+        }
+    }
+
+    static func tokyo(_ date: Date) -> LocalDateTime {
+        TokyoClock.local(secondsSince1970: date.timeIntervalSince1970)
+    }
+}

@@ -1,0 +1,16 @@
+import Fluent
+
+/// Every migration in order. Add new ones at the end; never edit a shipped one.
+public enum HakenMigrations {
+    public static let all: [any Migration] = [
+        M001_CreateParties(),
+        M002_CreateAccounts(),
+        M003_CreateDispatches(),
+        M004_CreateEvidence(),
+        M005_CreateAuditLog(),
+    ]
+
+    public static func register(on migrations: Migrations) {
+        for migration in all { migrations.add(migration) }
+    }
+}

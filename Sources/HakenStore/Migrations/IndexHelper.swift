@@ -1,0 +1,12 @@
+import Fluent
+import SQLKit
+
+extension Database {
+    /// Fluent's schema builder has no plain indexes; both our databases speak SQL.
+    func createIndex(_ name: String, on table: String, _ columns: String...) async throws {
+        guard let sql = self as? SQLDatabase else { return }
+        var builder = sql.create(index: name).on(table)
+        for column in columns { builder = builder.column(column) }
+        try await builder.run()
+    }
+}

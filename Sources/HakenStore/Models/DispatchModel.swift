@@ -1,0 +1,91 @@
+import Fluent
+import Foundation
+import HakenCore
+
+/// 専門家派遣: one visit of an expert to a business on one day (CON-3…CON-5).
+/// Its state is not stored: it is derived from the evidence each time (DispatchRules).
+public final class DispatchModel: Model, @unchecked Sendable {
+    public static let schema = "dispatches"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "business_id") public var business: BusinessModel
+    @Parent(key: "expert_id") public var expert: ExpertModel
+    @Parent(key: "institution_id") public var institution: InstitutionModel
+    @OptionalParent(key: "consultation_id") public var consultation: ConsultationModel?
+    /// `YYYY-MM-DD` on the Tokyo calendar; text so both databases sort and compare it alike.
+    @Field(key: "date") public var date: String
+    @Field(key: "start_time") public var startTime: String
+    @Field(key: "end_time") public var endTime: String
+    @Field(key: "place") public var place: String
+    @Field(key: "deadline") public var deadline: String
+    @Field(key: "cancelled") public var cancelled: Bool
+    @Children(for: \.$dispatch) public var evidence: [EvidenceModel]
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(businessID: UUID, expertID: UUID, institutionID: UUID, schedule: DispatchSchedule, deadline: CivilDate? = nil) {
+        self.$business.id = businessID
+        self.$expert.id = expertID
+        self.$institution.id = institutionID
+        self.date = schedule.date.iso
+        self.startTime = schedule.start.hhmm
+        self.endTime = schedule.end.hhmm
+        self.place = schedule.place
+        self.deadline = (deadline ?? DispatchDeadline.standard(for: schedule.date)).iso
+        self.cancelled = false
+    }
+
+    public var schedule: DispatchSchedule {
+        DispatchSchedule(date: CivilDate(iso: date)!, start: TimeOfDay(hhmm: startTime)!,
+                         end: TimeOfDay(hhmm: endTime)!, place: place)
+    }
+
+    public var fiscalYear: FiscalYear { FiscalYear(containing: schedule.date) }
+}
+
+/// One received item of a dispatch's checklist. An item with no row is `missing`.
+public final class EvidenceModel: Model, @unchecked Sendable {
+    public static let schema = "evidence"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "dispatch_id") public var dispatch: DispatchModel
+    @Field(key: "kind") public var kind: String
+    @Field(key: "status") public var status: String
+    @OptionalField(key: "received_at") public var receivedAt: Date?
+    /// Why it has this status, for the people who read it (Japanese).
+    @OptionalField(key: "note") public var note: String?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(dispatchID: UUID, kind: EvidenceKind, status: EvidenceStatus, receivedAt: Date?, note: String?) {
+        self.$dispatch.id = dispatchID
+        self.kind = kind.rawValue
+        self.status = status.rawValue
+        self.receivedAt = receivedAt
+        self.note = note
+    }
+}
+
+/// 写真提出の同意書 (AFT-1): once per fiscal year per business, shared by that year's dispatches.
+public final class PhotoConsentModel: Model, @unchecked Sendable {
+    public static let schema = "photo_consents"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "business_id") public var business: BusinessModel
+    @Field(key: "fiscal_year") public var fiscalYear: Int
+    @Field(key: "status") public var status: String
+    @OptionalField(key: "received_at") public var receivedAt: Date?
+    @OptionalField(key: "note") public var note: String?
+
+    public init() {}
+
+    public init(businessID: UUID, fiscalYear: FiscalYear, status: EvidenceStatus, receivedAt: Date?, note: String?) {
+        self.$business.id = businessID
+        self.fiscalYear = fiscalYear.startYear
+        self.status = status.rawValue
+        self.receivedAt = receivedAt
+        self.note = note
+    }
+}

@@ -1,0 +1,128 @@
+import Fluent
+import Foundation
+import HakenCore
+
+/// 支援機関.
+public final class InstitutionModel: Model, @unchecked Sendable {
+    public static let schema = "institutions"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "kind") public var kind: String
+    @Field(key: "email") public var email: String
+    /// Lower-cased address, the key incoming mail is matched on (DEC-6).
+    @Field(key: "email_key") public var emailKey: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, profile: InstitutionProfile) {
+        self.id = id
+        self.name = profile.name
+        self.kind = profile.kind.rawValue
+        self.email = profile.email.address
+        self.emailKey = profile.email.matchKey
+    }
+
+    public var institutionKind: InstitutionKind { InstitutionKind(rawValue: kind) ?? .other }
+}
+
+/// 専門家.
+public final class ExpertModel: Model, @unchecked Sendable {
+    public static let schema = "experts"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "email") public var email: String
+    @Field(key: "email_key") public var emailKey: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, profile: ExpertProfile) {
+        self.id = id
+        self.name = profile.name
+        self.email = profile.email.address
+        self.emailKey = profile.email.matchKey
+    }
+}
+
+/// 事業者 (REG-1 stage 2). The registered address is the member account's (REG-2).
+public final class BusinessModel: Model, @unchecked Sendable {
+    public static let schema = "businesses"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @OptionalField(key: "kana_name") public var kanaName: String?
+    @OptionalField(key: "corporate_number") public var corporateNumber: String?
+    @OptionalField(key: "address") public var address: String?
+    @OptionalField(key: "phone") public var phone: String?
+    @Field(key: "contact_name") public var contactName: String
+    @Field(key: "email") public var email: String
+    @Field(key: "email_key") public var emailKey: String
+    @OptionalField(key: "mobile_email") public var mobileEmail: String?
+    @OptionalField(key: "mobile_email_key") public var mobileEmailKey: String?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, profile: BusinessProfile) {
+        self.id = id
+        apply(profile)
+    }
+
+    public func apply(_ profile: BusinessProfile) {
+        name = profile.name
+        kanaName = profile.kanaName
+        corporateNumber = profile.corporateNumber?.digits
+        address = profile.address
+        phone = profile.phone
+        contactName = profile.contactName
+        email = profile.registeredEmail.address
+        emailKey = profile.registeredEmail.matchKey
+        mobileEmail = profile.mobileEmail?.address
+        mobileEmailKey = profile.mobileEmail?.matchKey
+    }
+
+    /// Back to the domain value (the stored fields were validated on the way in).
+    public var profile: BusinessProfile {
+        BusinessProfile(
+            name: name, kanaName: kanaName,
+            corporateNumber: corporateNumber.flatMap { try? CorporateNumber.parse($0).get() },
+            address: address, phone: phone, contactName: contactName,
+            registeredEmail: EmailAddress(email)!, mobileEmail: mobileEmail.flatMap(EmailAddress.init)
+        )
+    }
+}
+
+/// 経営相談 (CON-1, CON-2).
+public final class ConsultationModel: Model, @unchecked Sendable {
+    public static let schema = "consultations"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "institution_id") public var institution: InstitutionModel
+    @Parent(key: "business_id") public var business: BusinessModel
+    @Field(key: "date") public var date: String
+    @Field(key: "mode") public var mode: String
+    @OptionalField(key: "disaster_measure") public var disasterMeasure: String?
+    @Field(key: "consulted_person") public var consultedPerson: String
+    @Field(key: "photographed") public var photographed: Bool
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(institutionID: UUID, businessID: UUID, consultation: Consultation) {
+        self.$institution.id = institutionID
+        self.$business.id = businessID
+        self.date = consultation.date.iso
+        switch consultation.mode {
+        case .inPerson:
+            mode = "in_person"
+        case .remote(let measure):
+            mode = "remote"
+            disasterMeasure = measure
+        }
+        consultedPerson = consultation.consultedPerson
+        photographed = consultation.photographed
+    }
+}

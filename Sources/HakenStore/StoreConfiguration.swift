@@ -1,0 +1,54 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+
+/// Where HakenDesk keeps its data. SQLite in the data folder is the embedded default;
+/// PostgreSQL when `HAKEN_DATABASE_URL` is set.
+public struct StoreConfiguration: Sendable, Equatable {
+    /// `HAKEN_DATA_DIR`, default `./var/`: the SQLite file, raw mail and uploads.
+    public var dataDirectory: URL
+    /// `HAKEN_DATABASE_URL`, `postgres://user:pass@host:port/db`.
+    public var databaseURL: String?
+
+    public init(dataDirectory: URL, databaseURL: String? = nil) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+    }
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> StoreConfiguration {
+        let directory = environment["HAKEN_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./var"
+        let url = environment["HAKEN_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        return StoreConfiguration(dataDirectory: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL, databaseURL: url)
+    }
+
+    public var sqliteFile: URL { dataDirectory.appendingPathComponent("hakendesk.sqlite") }
+    public var blobDirectory: URL { dataDirectory.appendingPathComponent("blobs", isDirectory: true) }
+
+    /// Human-readable, without the password: for the start-up banner and logs.
+    public var databaseDescription: String {
+        guard let databaseURL, var components = URLComponents(string: databaseURL) else {
+            return "SQLite \(sqliteFile.path)"
+        }
+        if components.password != nil { components.password = "****" }
+        return "PostgreSQL \(components.string ?? "")"
+    }
+
+    /// Creates the data folder (first start) and registers the database with Fluent.
+    public func register(on databases: Databases) throws {
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: blobDirectory, withIntermediateDirectories: true)
+        if let databaseURL {
+            // `?schema=NAME` puts every table in one schema (tests use a schema each).
+            var components = URLComponents(string: databaseURL)
+            let schema = components?.queryItems?.first(where: { $0.name == "schema" })?.value
+            let otherItems = components?.queryItems?.filter { $0.name != "schema" } ?? []
+            components?.queryItems = otherItems.isEmpty ? nil : otherItems
+            var configuration = try SQLPostgresConfiguration(url: components?.string ?? databaseURL)
+            if let schema { configuration.searchPath = [schema] }
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4), as: .psql)
+        } else {
+            databases.use(.sqlite(.file(sqliteFile.path), maxConnectionsPerEventLoop: 1), as: .sqlite)
+        }
+    }
+}

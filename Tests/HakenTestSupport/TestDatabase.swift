@@ -1,0 +1,80 @@
+import Fluent
+import FluentKit
+import Foundation
+import HakenStore
+import SQLKit
+import Vapor
+
+/// A real database for one test. SQLite always; PostgreSQL too when `HAKEN_TEST_POSTGRES_URL`
+/// is set, so the same tests prove both (parameterise a test with `TestDatabase.all`).
+public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertible {
+    case sqlite, postgres
+
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["HAKEN_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The databases this run tests against.
+    public static var all: [TestDatabase] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    public var description: String { rawValue }
+
+    /// A fresh, migrated store: a new SQLite file in a temporary folder, or a new PostgreSQL
+    /// schema. Each test gets its own, so tests run in parallel without seeing each other.
+    public func makeStore() throws -> StoreConfiguration {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("hakendesk-test-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        switch self {
+        case .sqlite:
+            return StoreConfiguration(dataDirectory: directory)
+        case .postgres:
+            guard let base = Self.postgresURL else { throw Abort(.internalServerError, reason: "HAKEN_TEST_POSTGRES_URL is not set") }
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            let separator = base.contains("?") ? "&" : "?"
+            return StoreConfiguration(dataDirectory: directory, databaseURL: "\(base)\(separator)schema=\(schema)")
+        }
+    }
+
+    /// Runs `body` with an application whose database is fresh and migrated, then removes
+    /// the database again.
+    public func withApp(
+        configure: @Sendable (Application, StoreConfiguration) async throws -> Void = { app, store in
+            try store.register(on: app.databases)
+            HakenMigrations.register(on: app.migrations)
+        },
+        _ body: (Application) async throws -> Void
+    ) async throws {
+        let store = try makeStore()
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        do {
+            try await configure(app, store)
+            try await createSchemaIfNeeded(app, store)
+            try await app.autoMigrate()
+            try await body(app)
+        } catch {
+            try? await dropSchemaIfNeeded(app, store)
+            try? await app.asyncShutdown()
+            try? FileManager.default.removeItem(at: store.dataDirectory)
+            throw error
+        }
+        try await dropSchemaIfNeeded(app, store)
+        try await app.asyncShutdown()
+        try? FileManager.default.removeItem(at: store.dataDirectory)
+    }
+
+    private func schemaName(_ store: StoreConfiguration) -> String? {
+        guard let url = store.databaseURL else { return nil }
+        return URLComponents(string: url)?.queryItems?.first { $0.name == "schema" }?.value
+    }
+
+    private func createSchemaIfNeeded(_ app: Application, _ store: StoreConfiguration) async throws {
+        guard let schema = schemaName(store), let sql = app.db as? SQLDatabase else { return }
+        try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+    }
+
+    private func dropSchemaIfNeeded(_ app: Application, _ store: StoreConfiguration) async throws {
+        guard let schema = schemaName(store), let sql = app.db as? SQLDatabase else { return }
+        try await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    }
+}
