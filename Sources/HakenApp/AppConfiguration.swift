@@ -1,0 +1,55 @@
+import Foundation
+import HakenStore
+
+/// Everything HakenDesk reads from its environment, in one place so `serve`, `migrate`
+/// and the tests agree on the names.
+public struct AppConfiguration: Sendable {
+    public var store: StoreConfiguration
+    /// `HAKEN_HTTP_HOST`, default 127.0.0.1.
+    public var httpHost: String
+    /// `HAKEN_HTTP_PORT`, default 8080.
+    public var httpPort: Int
+    /// `HAKEN_ADMIN_TOKEN`: a bearer token with the secretariat's rights (nil: none).
+    public var adminToken: String?
+    /// `HAKEN_LOG_FORMAT=json` for one JSON object per log line.
+    public var jsonLogs: Bool
+
+    public init(store: StoreConfiguration, httpHost: String = "127.0.0.1", httpPort: Int = 8080,
+                adminToken: String? = nil, jsonLogs: Bool = false) {
+        self.store = store
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.adminToken = adminToken
+        self.jsonLogs = jsonLogs
+    }
+
+    public enum Problem: Error, CustomStringConvertible {
+        case invalidPort(String, String)
+        case weakAdminToken
+
+        public var description: String {
+            switch self {
+            case .invalidPort(let name, let value): return "\(name)=\(value) is not a port number (1–65535)"
+            case .weakAdminToken: return "HAKEN_ADMIN_TOKEN must be at least 16 characters long"
+            }
+        }
+    }
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func port(_ name: String, default fallback: Int) throws -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), (1...65535).contains(number) else { throw Problem.invalidPort(name, text) }
+            return number
+        }
+        let token = value("HAKEN_ADMIN_TOKEN")
+        if let token, token.count < 16 { throw Problem.weakAdminToken }
+        return AppConfiguration(
+            store: .fromEnvironment(environment),
+            httpHost: value("HAKEN_HTTP_HOST") ?? "127.0.0.1",
+            httpPort: try port("HAKEN_HTTP_PORT", default: 8080),
+            adminToken: token,
+            jsonLogs: value("HAKEN_LOG_FORMAT") == "json"
+        )
+    }
+}

@@ -1,0 +1,85 @@
+import Crypto
+import Fluent
+import Foundation
+import HakenCore
+import HakenStore
+import Vapor
+
+/// Who is calling: a role, and for everyone but the secretariat the party they act for.
+public struct Principal: Authenticatable, Sendable, Equatable {
+    public var role: Role
+    public var partyID: UUID?
+    /// For the audit log: `secretariat:admin-token`, `institution:<uuid>`, …
+    public var actor: String
+
+    public init(role: Role, partyID: UUID?, actor: String) {
+        self.role = role
+        self.partyID = partyID
+        self.actor = actor
+    }
+
+    public var isSecretariat: Bool { role == .secretariat }
+
+    /// Whether this caller acts for `partyID` in `role`.
+    public func actsFor(_ role: Role, _ partyID: UUID?) -> Bool {
+        self.role == role && self.partyID != nil && self.partyID == partyID
+    }
+}
+
+/// Resolves `Authorization: Bearer …` to a principal: the configured admin token, or a
+/// token issued by `hakendesk token issue` (stored as its SHA-256 only).
+struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
+    let adminToken: String?
+
+    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        if let adminToken, constantTimeEqual(bearer.token, adminToken) {
+            request.auth.login(Principal(role: .secretariat, partyID: nil, actor: "secretariat:admin-token"))
+            return
+        }
+        let hash = APITokens.hash(bearer.token)
+        guard let stored = try await APITokenModel.query(on: request.db)
+            .filter(\.$tokenHash == hash).filter(\.$revokedAt == nil).first(),
+              let role = Role(rawValue: stored.role) else { return }
+        let actor = "\(role.rawValue):\(stored.partyID?.uuidString.lowercased() ?? "-")"
+        request.auth.login(Principal(role: role, partyID: stored.partyID, actor: actor))
+    }
+
+    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    /// The authenticated caller, or 401.
+    func principal() throws -> Principal {
+        guard let principal = auth.get(Principal.self) else { throw APIError.unauthenticated }
+        return principal
+    }
+
+    /// The caller, who must hold one of `roles` (403 otherwise).
+    func principal(in roles: Set<Role>) throws -> Principal {
+        let principal = try principal()
+        guard roles.contains(principal.role) else { throw APIError.forbidden }
+        return principal
+    }
+}
+
+/// Issuing and hashing API tokens.
+public enum APITokens {
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new random token (256 bits, URL-safe) stored by hash; the plain token is returned once.
+    public static func issue(role: Role, partyID: UUID?, label: String, on database: Database) async throws -> String {
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        let token = "hk_" + bytes.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try await APITokenModel(tokenHash: hash(token), role: role, partyID: partyID, label: label).create(on: database)
+        try await AuditLog.append(.init(actor: "cli", action: "token.issue", subject: "\(role.rawValue)/\(partyID?.uuidString.lowercased() ?? "-")",
+                                        details: ["label": label]), on: database)
+        return token
+    }
+}

@@ -1,0 +1,51 @@
+import Fluent
+import HakenCore
+import HakenStore
+import Vapor
+
+/// `POST /api/v1/consultations`: the institution records the in-person consultation that
+/// precedes a dispatch (CON-1, CON-2).
+enum ConsultationsController {
+    struct Input: Content {
+        var institutionId: String?
+        var businessId: String?
+        var date: String?
+        var mode: String?
+        var disasterMeasure: String?
+        var consultedPerson: String?
+        var photographed: Bool?
+    }
+
+    static func create(req: Request) async throws -> Response {
+        let principal = try req.principal(in: [.secretariat, .institution])
+        let input = try req.content.decode(Input.self)
+        var check = FieldChecker()
+        let institutionID = check.uuid(input.institutionId, field: "institutionId", label: "支援機関ID")
+        let businessID = check.uuid(input.businessId, field: "businessId", label: "事業者ID")
+        var consultation: Consultation?
+        do {
+            consultation = try Consultation.validate(.init(date: input.date, mode: input.mode, disasterMeasure: input.disasterMeasure,
+                                                           consultedPerson: input.consultedPerson, photographed: input.photographed))
+        } catch {
+            for fieldError in error.errors { check.add(fieldError) }
+        }
+        try check.finish()
+        if principal.role == .institution && principal.partyID != institutionID { throw APIError.forbidden }
+        var missing = FieldChecker()
+        if try await InstitutionModel.find(institutionID, on: req.db) == nil {
+            missing.add(DispatchesController.notFound("institutionId", "支援機関"))
+        }
+        if try await BusinessModel.find(businessID, on: req.db) == nil {
+            missing.add(DispatchesController.notFound("businessId", "事業者"))
+        }
+        try missing.finish()
+
+        let model = ConsultationModel(institutionID: institutionID!, businessID: businessID!, consultation: consultation!)
+        try await req.db.transaction { db in
+            try await model.create(on: db)
+            try await AuditLog.append(.init(actor: principal.actor, action: "consultation.create", subject: "consultation/\(try model.requireID())",
+                                            details: ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]), on: db)
+        }
+        return try await PartiesController.created(model.requireID(), path: "consultations", req: req)
+    }
+}

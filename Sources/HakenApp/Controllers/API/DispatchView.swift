@@ -1,0 +1,100 @@
+import Fluent
+import Foundation
+import HakenCore
+import HakenStore
+import Vapor
+
+/// What `GET /api/v1/dispatches/{id}` answers: the schedule, each evidence item, and the
+/// derived state (DispatchRules) with what is still outstanding.
+struct DispatchView: Content {
+    struct Item: Content {
+        var status: String
+        /// 未提出, 受理, …
+        var label: String
+        /// Whether this dispatch needs the item (the declaration only when a report or the photo failed).
+        var required: Bool
+        var receivedAt: Date?
+        var note: String?
+    }
+
+    struct Evidence: Content {
+        var startReport: Item
+        var endReport: Item
+        var photo: Item
+        var photoConsent: Item
+        var declaration: Item
+        var expertReport: Item
+        var certification: Item
+    }
+
+    var id: UUID
+    var state: String
+    var stateLabel: String
+    var paymentEligible: Bool
+    var businessId: UUID
+    var expertId: UUID
+    var institutionId: UUID
+    var consultationId: UUID?
+    var date: String
+    /// `8月21日(水)`.
+    var dateLabel: String
+    var start: String
+    var end: String
+    var place: String
+    var deadline: String
+    /// `2019年度`, and its era name `令和元年度`.
+    var fiscalYear: String
+    var fiscalYearEra: String
+    var evidence: Evidence
+    var outstanding: [String]
+    var declarationRequiredFor: [String]
+
+    static func make(_ dispatch: DispatchModel, today: CivilDate, on db: Database) async throws -> DispatchView {
+        let facts = try await DispatchRecords.facts(for: dispatch, on: db)
+        let assessment = DispatchRules.assess(facts, today: today)
+        let rows = try await EvidenceModel.query(on: db).filter(\.$dispatch.$id == dispatch.requireID()).all()
+        let consent = try await PhotoConsentModel.query(on: db)
+            .filter(\.$business.$id == dispatch.$business.id)
+            .filter(\.$fiscalYear == dispatch.fiscalYear.startYear).first()
+
+        func item(_ kind: EvidenceKind) -> Item {
+            let status = facts.evidence.status(kind)
+            let required = kind == .declaration ? assessment.declarationRequired : true
+            var receivedAt: Date?
+            var note: String?
+            if kind == .photoConsent {
+                receivedAt = consent?.receivedAt
+                note = consent?.note
+            } else if let row = rows.first(where: { $0.kind == kind.rawValue }) {
+                receivedAt = row.receivedAt
+                note = row.note
+            }
+            return Item(status: status.rawValue, label: status.japaneseName, required: required, receivedAt: receivedAt, note: note)
+        }
+
+        let schedule = dispatch.schedule
+        return DispatchView(
+            id: try dispatch.requireID(),
+            state: assessment.state.rawValue,
+            stateLabel: assessment.state.japaneseName,
+            paymentEligible: assessment.paymentEligible,
+            businessId: dispatch.$business.id,
+            expertId: dispatch.$expert.id,
+            institutionId: dispatch.$institution.id,
+            consultationId: dispatch.$consultation.id,
+            date: schedule.date.iso,
+            dateLabel: JapaneseDateFormat.monthDayWeekday(schedule.date),
+            start: schedule.start.hhmm,
+            end: schedule.end.hhmm,
+            place: schedule.place,
+            deadline: dispatch.deadline,
+            fiscalYear: dispatch.fiscalYear.label,
+            fiscalYearEra: dispatch.fiscalYear.eraLabel,
+            evidence: Evidence(startReport: item(.startReport), endReport: item(.endReport), photo: item(.photo),
+                               photoConsent: item(.photoConsent), declaration: item(.declaration),
+                               expertReport: item(.expertReport), certification: item(.certification)),
+            outstanding: assessment.outstanding.map(\.rawValue),
+            declarationRequiredFor: assessment.needsDeclarationFor.map(\.rawValue)
+        )
+    }
+}

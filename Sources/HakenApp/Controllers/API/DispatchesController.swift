@@ -1,0 +1,134 @@
+import Fluent
+import HakenCore
+import HakenStore
+import Vapor
+
+/// `/api/v1/dispatches`: the institution files a dispatch (CON-3…CON-5); every party to it
+/// reads where it stands.
+enum DispatchesController {
+    struct CreateInput: Content {
+        var businessId: String?
+        var expertId: String?
+        var institutionId: String?
+        var consultationId: String?
+        var date: String?
+        var start: String?
+        var end: String?
+        var place: String?
+    }
+
+    static func create(req: Request) async throws -> Response {
+        let principal = try req.principal(in: [.secretariat, .institution])
+        let input = try req.content.decode(CreateInput.self)
+
+        var check = FieldChecker()
+        let schedule = DispatchSchedule.validate(.init(date: input.date, start: input.start, end: input.end, place: input.place), into: &check)
+        let businessID = check.uuid(input.businessId, field: "businessId", label: "事業者ID")
+        let expertID = check.uuid(input.expertId, field: "expertId", label: "専門家ID")
+        let institutionID = check.uuid(input.institutionId, field: "institutionId", label: "支援機関ID")
+        let consultationID = input.consultationId.flatMap { $0.isEmpty ? nil : check.uuid($0, field: "consultationId", label: "相談ID") }
+        try check.finish()
+
+        switch DispatchFiling.check(filer: principal.role, filerInstitutionID: principal.partyID?.uuidString, institutionID: institutionID!.uuidString) {
+        case nil: break
+        case .otherInstitution:
+            throw APIError(.forbidden, code: "forbidden", reason: "他の支援機関の名義で派遣を申請することはできません（CON-3）。")
+        case .notAllowed:
+            throw APIError(.forbidden, code: "forbidden", reason: "派遣の申請は支援機関が行います（CON-3/CON-4）。")
+        }
+
+        let business = try await BusinessModel.find(businessID, on: req.db)
+        let expert = try await ExpertModel.find(expertID, on: req.db)
+        let institution = try await InstitutionModel.find(institutionID, on: req.db)
+        var missing = FieldChecker()
+        if business == nil { missing.add(notFound("businessId", "事業者")) }
+        if expert == nil { missing.add(notFound("expertId", "専門家")) }
+        if institution == nil { missing.add(notFound("institutionId", "支援機関")) }
+        if let consultationID {
+            let consultation = try await ConsultationModel.find(consultationID, on: req.db)
+            if consultation == nil {
+                missing.add(notFound("consultationId", "経営相談"))
+            } else if consultation?.$business.id != businessID || consultation?.$institution.id != institutionID {
+                missing.add(FieldError(field: "consultationId", code: "consultation_mismatch",
+                                       message: "この経営相談は指定の事業者・支援機関のものではありません。"))
+            }
+        }
+        try missing.finish()
+        guard let business, let expert else { throw APIError.notFound("事業者または専門家") }
+        if DispatchFiling.expertIsTheBusiness(expertEmail: EmailAddress(expert.email)!, expertName: expert.name, business: business.profile) {
+            throw APIError.field("expertId", code: "expert_is_business", message: "派遣先の事業者自身を専門家に指定することはできません。")
+        }
+
+        let dispatch = DispatchModel(businessID: businessID!, expertID: expertID!, institutionID: institutionID!, schedule: schedule!)
+        dispatch.$consultation.id = consultationID
+        try await req.db.transaction { db in
+            try await dispatch.create(on: db)
+            try await AuditLog.append(.init(actor: principal.actor, action: "dispatch.create", subject: "dispatch/\(try dispatch.requireID())",
+                                            details: ["business": business.name, "expert": expert.name, "date": schedule!.date.iso,
+                                                      "start": schedule!.start.hhmm, "end": schedule!.end.hhmm, "place": schedule!.place]), on: db)
+        }
+        return try await PartiesController.created(dispatch.requireID(), path: "dispatches", req: req)
+    }
+
+    static func show(req: Request) async throws -> DispatchView {
+        let principal = try req.principal()
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let dispatch = try await DispatchModel.find(id, on: req.db) else {
+            throw APIError.notFound("派遣")
+        }
+        try authorize(principal, toRead: dispatch)
+        return try await DispatchView.make(dispatch, today: req.application.hakenClock.today, on: req.db)
+    }
+
+    struct Page: Content {
+        var items: [DispatchView]
+        var page: Int
+        var per: Int
+        var total: Int
+    }
+
+    /// Each party sees its own dispatches; the secretariat sees all. Newest day first.
+    static func list(req: Request) async throws -> Page {
+        let principal = try req.principal()
+        let page = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
+        let per = min(200, max(1, (try? req.query.get(Int.self, at: "per")) ?? 50))
+        var query = DispatchModel.query(on: req.db)
+        switch principal.role {
+        case .secretariat: break
+        case .institution: query = query.filter(\.$institution.$id == principal.partyID ?? UUID())
+        case .business: query = query.filter(\.$business.$id == principal.partyID ?? UUID())
+        case .expert: query = query.filter(\.$expert.$id == principal.partyID ?? UUID())
+        }
+        let total = try await query.count()
+        let rows = try await query.sort(\.$date, .descending).sort(\.$startTime).range((page - 1) * per..<(page * per)).all()
+        let today = req.application.hakenClock.today
+        var items: [DispatchView] = []
+        for row in rows { items.append(try await DispatchView.make(row, today: today, on: req.db)) }
+        return Page(items: items, page: page, per: per, total: total)
+    }
+
+    static func authorize(_ principal: Principal, toRead dispatch: DispatchModel) throws {
+        let allowed = principal.isSecretariat
+            || principal.actsFor(.institution, dispatch.$institution.id)
+            || principal.actsFor(.business, dispatch.$business.id)
+            || principal.actsFor(.expert, dispatch.$expert.id)
+        if !allowed { throw APIError.forbidden }
+    }
+
+    static func notFound(_ field: String, _ what: String) -> FieldError {
+        FieldError(field: field, code: "not_found", message: "指定された\(what)が見つかりません。")
+    }
+}
+
+extension FieldChecker {
+    /// A required id in UUID form.
+    mutating func uuid(_ value: String?, field: String, label: String) -> UUID? {
+        let text = required(value, field: field, label: label, maxLength: 36)
+        guard !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            add(FieldError(field: field, code: "invalid_id", message: "\(label)の形式が正しくありません。"))
+            return nil
+        }
+        return id
+    }
+}

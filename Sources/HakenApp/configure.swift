@@ -1,0 +1,53 @@
+import Fluent
+import Foundation
+import HakenStore
+import Leaf
+import LeafKit
+import Vapor
+
+/// Sets up one HakenDesk application: database (migrated on start), middleware, views, routes.
+public func configure(_ app: Application, _ configuration: AppConfiguration) async throws {
+    HakenMetrics.bootstrapOnce()
+    app.http.server.configuration.hostname = configuration.httpHost
+    app.http.server.configuration.port = configuration.httpPort
+    app.http.server.configuration.serverName = "HakenDesk"
+    // JSON bodies of the API are small; raw mail and uploads get their own limits.
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(JSONErrorMiddleware())
+
+    try configuration.store.register(on: app.databases)
+    HakenMigrations.register(on: app.migrations)
+    try await app.autoMigrate()
+
+    app.views.use(.leaf)
+    let views = viewsDirectory()
+    app.leaf.configuration = LeafConfiguration(rootDirectory: views)
+    // The resources live under `.build/` in a development checkout; Leaf's default limits
+    // refuse any path with a dot-folder in it, so keep only the sandbox and extension checks.
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                  sandboxDirectory: views, viewDirectory: views))
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    try routes(app, configuration: configuration)
+}
+
+/// The Leaf templates ship as resources of this module.
+func viewsDirectory() -> String {
+    let url = Bundle.module.resourceURL ?? Bundle.module.bundleURL
+    return url.appendingPathComponent("Views", isDirectory: true).path + "/"
+}
+
+/// Headers every answer carries: no sniffing, no framing, no referrer leaks of signed links.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
+    }
+}
