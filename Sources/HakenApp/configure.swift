@@ -20,6 +20,7 @@ public func configure(_ app: Application, _ configuration: AppConfiguration) asy
     app.middleware.use(JSONErrorMiddleware())
 
     try configuration.store.register(on: app.databases)
+    try await configuration.store.prepare(app.db)
     HakenMigrations.register(on: app.migrations)
     try await app.autoMigrate()
 

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import SQLKit
 
 /// Where HakenDesk keeps its data. SQLite in the data folder is the embedded default;
 /// PostgreSQL when `HAKEN_DATABASE_URL` is set.
@@ -34,6 +35,18 @@ public struct StoreConfiguration: Sendable, Equatable {
         return "PostgreSQL \(components.string ?? "")"
     }
 
+    /// The PostgreSQL schema named by `?schema=` in the database URL, if any.
+    public var postgresSchema: String? {
+        guard let databaseURL else { return nil }
+        return URLComponents(string: databaseURL)?.queryItems?.first { $0.name == "schema" }?.value
+    }
+
+    /// Runs before the migrations: creates the configured PostgreSQL schema on first start.
+    public func prepare(_ database: Database) async throws {
+        guard let schema = postgresSchema, let sql = database as? SQLDatabase else { return }
+        try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+    }
+
     /// Creates the data folder (first start) and registers the database with Fluent.
     public func register(on databases: Databases) throws {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
@@ -41,7 +54,7 @@ public struct StoreConfiguration: Sendable, Equatable {
         if let databaseURL {
             // `?schema=NAME` puts every table in one schema (tests use a schema each).
             var components = URLComponents(string: databaseURL)
-            let schema = components?.queryItems?.first(where: { $0.name == "schema" })?.value
+            let schema = postgresSchema
             let otherItems = components?.queryItems?.filter { $0.name != "schema" } ?? []
             components?.queryItems = otherItems.isEmpty ? nil : otherItems
             var configuration = try SQLPostgresConfiguration(url: components?.string ?? databaseURL)

@@ -40,7 +40,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
     public func withApp(
         configure: @Sendable (Application, StoreConfiguration) async throws -> Void = { app, store in
             try store.register(on: app.databases)
+            try await store.prepare(app.db)
             HakenMigrations.register(on: app.migrations)
+            try await app.autoMigrate()
         },
         _ body: (Application) async throws -> Void
     ) async throws {
@@ -49,8 +51,6 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         app.logger.logLevel = .warning
         do {
             try await configure(app, store)
-            try await createSchemaIfNeeded(app, store)
-            try await app.autoMigrate()
             try await body(app)
         } catch {
             try? await dropSchemaIfNeeded(app, store)
@@ -63,18 +63,8 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         try? FileManager.default.removeItem(at: store.dataDirectory)
     }
 
-    private func schemaName(_ store: StoreConfiguration) -> String? {
-        guard let url = store.databaseURL else { return nil }
-        return URLComponents(string: url)?.queryItems?.first { $0.name == "schema" }?.value
-    }
-
-    private func createSchemaIfNeeded(_ app: Application, _ store: StoreConfiguration) async throws {
-        guard let schema = schemaName(store), let sql = app.db as? SQLDatabase else { return }
-        try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
-    }
-
     private func dropSchemaIfNeeded(_ app: Application, _ store: StoreConfiguration) async throws {
-        guard let schema = schemaName(store), let sql = app.db as? SQLDatabase else { return }
+        guard let schema = store.postgresSchema, let sql = app.db as? SQLDatabase else { return }
         try await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
     }
 }

@@ -22,7 +22,9 @@ public struct APIError: AbortError, Sendable {
     }
 
     public static func field(_ field: String, code: String, message: String, status: HTTPResponseStatus = .unprocessableEntity) -> APIError {
-        validation(ValidationFailure([FieldError(field: field, code: code, message: message)]))
+        var error = validation(ValidationFailure([FieldError(field: field, code: code, message: message)]))
+        error.status = status
+        return error
     }
 
     public static let unauthenticated = APIError(.unauthorized, code: "unauthenticated",

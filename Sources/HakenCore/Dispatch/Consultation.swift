@@ -63,7 +63,7 @@ public struct Consultation: Equatable, Sendable {
 extension FieldChecker {
     /// A required `YYYY-MM-DD` date that exists.
     public mutating func date(_ value: String?, field: String, label: String) -> CivilDate? {
-        let text = required(value, field: field, label: label, maxLength: 10)
+        let text = required(value, field: field, label: label, maxLength: 100)
         guard !text.isEmpty else { return nil }
         guard let date = CivilDate(iso: text) else {
             add(FieldError(field: field, code: "invalid_date", message: "\(label)は実在する日付を YYYY-MM-DD 形式で入力してください（例: 2019-08-21）。"))
@@ -74,7 +74,7 @@ extension FieldChecker {
 
     /// A required 24-hour `HH:MM` time.
     public mutating func time(_ value: String?, field: String, label: String) -> TimeOfDay? {
-        let text = required(value, field: field, label: label, maxLength: 5)
+        let text = required(value, field: field, label: label, maxLength: 100)
         guard !text.isEmpty else { return nil }
         guard let time = TimeOfDay(hhmm: text) else {
             add(FieldError(field: field, code: "invalid_time", message: "\(label)は24時間制の HH:MM 形式で入力してください（例: 10:30）。"))

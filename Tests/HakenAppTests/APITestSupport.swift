@@ -1,0 +1,69 @@
+import Foundation
+import HakenApp
+import HakenStore
+import HakenTestSupport
+import Testing
+import Vapor
+import VaporTesting
+
+let adminToken = "test-admin-token-0123456789"
+/// 2019-08-22 12:00 JST: the day after the guide's 8月21日 example.
+let dayAfterExample = Date(timeIntervalSince1970: 1_566_442_800)
+
+extension TestDatabase {
+    /// A fully configured HakenDesk (the same `configure` as `hakendesk serve`) on a fresh database.
+    func withHakenApp(now: Date = dayAfterExample, _ body: (Application) async throws -> Void) async throws {
+        try await withApp(configure: { app, store in
+            app.hakenClock = .fixed(now)
+            try await HakenApp.configure(app, AppConfiguration(store: store, adminToken: adminToken))
+        }, body)
+    }
+}
+
+/// A JSON answer: status and body as a dictionary.
+struct JSONResponse {
+    var status: HTTPStatus
+    var json: [String: Any]
+    var headers: HTTPHeaders
+
+    subscript(key: String) -> Any? { json[key] }
+    var id: String { json["id"] as? String ?? "" }
+    var field: String? { json["field"] as? String }
+    var code: String? { json["code"] as? String }
+}
+
+extension Application {
+    func call(_ method: HTTPMethod, _ path: String, token: String? = adminToken, json: [String: Any?]? = nil,
+              rawBody: String? = nil) async throws -> JSONResponse {
+        let response = try await testing().sendRequest(method, path) { request in
+            if let token { request.headers.bearerAuthorization = BearerAuthorization(token: token) }
+            if let json {
+                let data = try JSONSerialization.data(withJSONObject: json.compactMapValues { $0 })
+                request.body = ByteBuffer(data: data)
+                request.headers.contentType = .json
+            } else if let rawBody {
+                request.body = ByteBuffer(string: rawBody)
+                request.headers.contentType = .json
+            }
+        }
+        let data = Data(buffer: response.body)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return JSONResponse(status: response.status, json: object, headers: response.headers)
+    }
+
+    /// Registers one institution, expert and business through the API and returns their ids.
+    func seedParties() async throws -> (institution: String, expert: String, business: String) {
+        let institution = try await call(.POST, "api/v1/institutions", json: ["name": "東京都よろず支援拠点", "kind": "よろず支援拠点", "email": "yorozu@example.jp"])
+        let expert = try await call(.POST, "api/v1/experts", json: ["name": "専門家次郎", "email": "jiro@example.jp"])
+        let business = try await call(.POST, "api/v1/businesses", json: ["name": "ばそな建設", "contactName": "派遣 太郎",
+                                                                          "email": "info@basona.example.jp", "mobileEmail": "basona@docomo.ne.jp"])
+        #expect(institution.status == .created && expert.status == .created && business.status == .created)
+        return (institution.id, expert.id, business.id)
+    }
+
+    func dispatchBody(_ parties: (institution: String, expert: String, business: String),
+                      date: String = "2019-08-21", start: String = "10:30", end: String = "15:00") -> [String: Any?] {
+        ["businessId": parties.business, "expertId": parties.expert, "institutionId": parties.institution,
+         "date": date, "start": start, "end": end, "place": "ばそな建設 本社会議室"]
+    }
+}

@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import HakenApp
+import HakenCore
+import HakenStore
+import HakenTestSupport
+import Testing
+import Vapor
+
+@Suite struct DispatchAPITests {
+    @Test(arguments: TestDatabase.all)
+    func createsPartiesAndADispatchAndReadsItsChecklist(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            let created = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties))
+            #expect(created.status == .created)
+            #expect(created.headers.first(name: .location) == "/api/v1/dispatches/\(created.id.lowercased())")
+
+            let shown = try await app.call(.GET, "api/v1/dispatches/\(created.id)")
+            #expect(shown.status == .ok)
+            #expect(shown["state"] as? String == "declarationRequired")   // the day has passed with no reports
+            #expect(shown["paymentEligible"] as? Bool == false)
+            #expect(shown["dateLabel"] as? String == "8月21日(水)")
+            #expect(shown["fiscalYearEra"] as? String == "令和元年度")
+            let evidence = try #require(shown["evidence"] as? [String: [String: Any]])
+            #expect(Set(evidence.keys) == ["startReport", "endReport", "photo", "photoConsent", "declaration", "expertReport", "certification"])
+            for (_, item) in evidence {
+                #expect(item["status"] as? String == "missing")
+            }
+            #expect(evidence["declaration"]?["required"] as? Bool == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testNOTE1_stateFollowsTheEvidenceUntilPayable(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            let id = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties)).id
+            let dispatchID = try #require(UUID(uuidString: id))
+            for kind in [EvidenceKind.startReport, .endReport, .photo, .expertReport, .certification] {
+                try await DispatchRecords.record(kind, status: .accepted, receivedAt: Date(timeIntervalSince1970: 1_566_351_000),
+                                                 note: nil, dispatchID: dispatchID, on: app.db)
+            }
+            var shown = try await app.call(.GET, "api/v1/dispatches/\(id)")
+            #expect(shown["state"] as? String == "collecting")             // AFT-1: consent still missing
+            #expect(shown["outstanding"] as? [String] == ["photoConsent"])
+
+            try await PhotoConsentModel(businessID: UUID(uuidString: parties.business)!, fiscalYear: FiscalYear(startYear: 2019),
+                                        status: .accepted, receivedAt: Date(), note: nil).create(on: app.db)
+            shown = try await app.call(.GET, "api/v1/dispatches/\(id)")
+            #expect(shown["state"] as? String == "complete")
+            #expect(shown["paymentEligible"] as? Bool == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func badInputNamesTheFieldAndNeverFails500(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            func post(_ changes: [String: Any?]) async throws -> JSONResponse {
+                try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties).merging(changes) { $1 })
+            }
+            let cases: [([String: Any?], HTTPStatus, String, String)] = [
+                (["date": nil], .unprocessableEntity, "date", "required"),
+                (["date": "2019/08/21"], .unprocessableEntity, "date", "invalid_date"),
+                (["date": "2019-02-30"], .unprocessableEntity, "date", "invalid_date"),
+                (["start": "10時30分"], .unprocessableEntity, "start", "invalid_time"),
+                (["end": "10:00"], .unprocessableEntity, "end", "end_not_after_start"),
+                (["place": "  "], .unprocessableEntity, "place", "required"),
+                (["businessId": UUID().uuidString], .unprocessableEntity, "businessId", "not_found"),
+                (["expertId": "not-a-uuid"], .unprocessableEntity, "expertId", "invalid_id"),
+                (["institutionId": UUID().uuidString], .unprocessableEntity, "institutionId", "not_found"),
+            ]
+            for (changes, status, field, code) in cases {
+                let response = try await post(changes)
+                #expect(response.status == status, "\(changes)")
+                #expect(response.code == "validation_failed", "\(changes)")
+                if !field.isEmpty {
+                    #expect(response.field == field, "\(changes)")
+                    let errors = response["errors"] as? [[String: Any]] ?? []
+                    #expect(errors.first?["code"] as? String == code, "\(changes)")
+                    #expect((errors.first?["message"] as? String)?.isEmpty == false)
+                }
+            }
+            // Malformed JSON and a wrong type.
+            let broken = try await app.call(.POST, "api/v1/dispatches", rawBody: "{not json")
+            #expect(broken.status == .badRequest)
+            let wrongType = try await app.call(.POST, "api/v1/experts", json: ["name": 42, "email": "x@example.jp"])
+            #expect(wrongType.status == .badRequest)
+            #expect(wrongType.field == "name")
+            // Unknown dispatch.
+            let unknown = try await app.call(.GET, "api/v1/dispatches/\(UUID().uuidString)")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.code == "not_found")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func expertWhoIsTheBusinessItselfIsRefused(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            let sameName = try await app.call(.POST, "api/v1/experts", json: ["name": "株式会社ばそな建設", "email": "other@example.jp"])
+            var body = app.dispatchBody(parties)
+            body["expertId"] = sameName.id
+            let response = try await app.call(.POST, "api/v1/dispatches", json: body)
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.field == "expertId")
+            #expect(response.code == "validation_failed")
+            // The business's own address cannot be registered as an expert's at all.
+            let sameAddress = try await app.call(.POST, "api/v1/experts", json: ["name": "誰か", "email": "INFO@basona.example.jp"])
+            #expect(sameAddress.status == .conflict)
+            #expect(sameAddress.field == "email")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testREG2_registeredAddressesAreUnique(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            _ = try await app.seedParties()
+            let twin = try await app.call(.POST, "api/v1/businesses", json: ["name": "別会社", "contactName": "誰か", "email": "basona@DOCOMO.ne.jp"])
+            #expect(twin.status == .conflict)
+            #expect(twin.field == "email")
+            let invalid = try await app.call(.POST, "api/v1/businesses", json: ["name": "新会社", "contactName": "誰か", "email": "a@b.jp",
+                                                                             "corporateNumber": "8000012050002"])
+            #expect(invalid.status == .unprocessableEntity)
+            #expect(invalid.field == "corporateNumber")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testCON1_phoneConsultationNeedsADisasterMeasure(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            let base: [String: Any?] = ["institutionId": parties.institution, "businessId": parties.business, "date": "2019-08-01",
+                                        "consultedPerson": "派遣 太郎", "photographed": true]
+            let phone = try await app.call(.POST, "api/v1/consultations", json: base.merging(["mode": "phone"]) { $1 })
+            #expect(phone.status == .unprocessableEntity)
+            #expect(phone.field == "mode")
+            let disaster = try await app.call(.POST, "api/v1/consultations",
+                                              json: base.merging(["mode": "phone", "disasterMeasure": "令和元年東日本台風 特例"]) { $1 })
+            #expect(disaster.status == .created)
+            var body = app.dispatchBody(parties)
+            body["consultationId"] = disaster.id
+            #expect(try await app.call(.POST, "api/v1/dispatches", json: body).status == .created)
+        }
+    }
+}
