@@ -51,6 +51,8 @@ import Testing
         #expect(name("1989-02-24") == "昭和天皇の大喪の礼")
         #expect(name("1990-11-12") == "即位礼正殿の儀")
         #expect(name("1993-06-09") == "結婚の儀")
+        #expect(name("1985-05-04") == nil)            // 国民の休日 exists only from 1985-12-27
+        #expect(name("1988-05-04") == "国民の休日")   // the first one
         #expect(name("1995-05-04") == "国民の休日")   // Thursday between 5/3 and 5/5
         #expect(name("1997-05-04") == nil)            // a Sunday: not 国民の休日 before 2007
         #expect(name("1999-01-15") == "成人の日")
