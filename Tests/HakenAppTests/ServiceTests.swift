@@ -54,3 +54,32 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct OpenAPITests {
+    /// Every API route the application registers is described in openapi.yaml, and the other way round.
+    @Test func openAPIDescribesEveryRoute() async throws {
+        let specURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../openapi.yaml").standardizedFileURL
+        let spec = try String(contentsOf: specURL, encoding: .utf8)
+        var documented: Set<String> = []
+        var currentPath: String?
+        for line in spec.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /") && line.hasSuffix(":") {
+                currentPath = String(line.dropFirst(2).dropLast())
+            } else if let path = currentPath, let method = ["get", "post", "put", "patch", "delete"].first(where: { line == "    \($0):" }) {
+                documented.insert("\(method.uppercased()) \(path)")
+            } else if !line.hasPrefix(" ") && !line.isEmpty {
+                currentPath = nil
+            }
+        }
+        try await TestDatabase.sqlite.withHakenApp { app in
+            let registered = Set(app.routes.all.compactMap { route -> String? in
+                let path = "/" + route.path.map { component -> String in
+                    if case .parameter(let name) = component { return "{\(name)}" }
+                    return component.description
+                }.joined(separator: "/")
+                return path == "/" ? nil : "\(route.method.rawValue) \(path)"
+            })
+            #expect(registered == documented)
+        }
+    }
+}
