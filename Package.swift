@@ -29,6 +29,7 @@ let package = Package(
             name: "HakenMail",
             dependencies: [
                 "HakenCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -60,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "hakendesk",
             dependencies: [
-                "HakenApp", "HakenStore", "HakenCore",
+                "HakenApp", "HakenStore", "HakenCore", "HakenMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -77,6 +78,7 @@ let package = Package(
             path: "Tests/HakenTestSupport"
         ),
         .testTarget(name: "HakenCoreTests", dependencies: ["HakenCore"]),
+        .testTarget(name: "HakenMailTests", dependencies: ["HakenMail"], resources: [.copy("Corpus")]),
         .testTarget(
             name: "HakenStoreTests",
             dependencies: ["HakenStore", "HakenCore", "HakenTestSupport"]

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Decoding through the C library's iconv: Foundation on Linux has no EUC-JP, and iconv's
+/// CP932 knows the NEC and IBM extensions Japanese mailers use (①, ㈱, 髙).
+enum Iconv {
+    /// Decodes `bytes` from `charset` to a String. Undecodable bytes become U+FFFD and are
+    /// reported, never fatal. Nil when iconv does not know the charset.
+    static func decode(_ bytes: some Collection<UInt8>, from charset: String) -> (text: String, hadErrors: Bool)? {
+        guard let cd = open(charset) else { return nil }
+        defer { _ = iconv_close(cd) }
+        var input = Array(bytes)
+        var output = [UInt8](repeating: 0, count: max(16, input.count * 4))
+        var result: [UInt8] = []
+        result.reserveCapacity(input.count * 3 / 2)
+        var hadErrors = false
+        var offset = 0
+        while offset < input.count {
+            let consumed: Int
+            let produced: Int
+            var failed = false
+            (consumed, produced, failed) = input.withUnsafeMutableBufferPointer { inBuffer in
+                output.withUnsafeMutableBufferPointer { outBuffer in
+                    var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress! + offset)
+                        .assumingMemoryBound(to: CChar.self)
+                    var inLeft = inBuffer.count - offset
+                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
+                        .assumingMemoryBound(to: CChar.self)
+                    var outLeft = outBuffer.count
+                    let rc = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
+                    let failedNow = rc == -1 && errno != E2BIG
+                    return (inBuffer.count - offset - inLeft, outBuffer.count - outLeft, failedNow)
+                }
+            }
+            result.append(contentsOf: output[0..<produced])
+            offset += consumed
+            if failed {
+                // An invalid or truncated sequence: mark it and go on after one byte.
+                hadErrors = true
+                result.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                offset += 1
+                _ = iconv(cd, nil, nil, nil, nil)
+            } else if consumed == 0 && produced == 0 {
+                break
+            }
+        }
+        return (String(decoding: result, as: UTF8.self), hadErrors)
+    }
+
+    private static func open(_ charset: String) -> iconv_t? {
+        let cd = iconv_open("UTF-8", charset)
+        return cd == iconv_t(bitPattern: -1) ? nil : cd
+    }
+}
