@@ -13,23 +13,27 @@ public struct AppConfiguration: Sendable {
     public var adminToken: String?
     /// `HAKEN_LOG_FORMAT=json` for one JSON object per log line.
     public var jsonLogs: Bool
+    public var mail: MailSettings
 
     public init(store: StoreConfiguration, httpHost: String = "127.0.0.1", httpPort: Int = 8080,
-                adminToken: String? = nil, jsonLogs: Bool = false) {
+                adminToken: String? = nil, jsonLogs: Bool = false, mail: MailSettings = MailSettings()) {
         self.store = store
         self.httpHost = httpHost
         self.httpPort = httpPort
         self.adminToken = adminToken
         self.jsonLogs = jsonLogs
+        self.mail = mail
     }
 
     public enum Problem: Error, CustomStringConvertible {
         case invalidPort(String, String)
+        case invalidNumber(String, String)
         case weakAdminToken
 
         public var description: String {
             switch self {
             case .invalidPort(let name, let value): return "\(name)=\(value) is not a port number (1–65535)"
+            case .invalidNumber(let name, let value): return "\(name)=\(value) is not a number in the allowed range"
             case .weakAdminToken: return "HAKEN_ADMIN_TOKEN must be at least 16 characters long"
             }
         }
@@ -44,12 +48,14 @@ public struct AppConfiguration: Sendable {
         }
         let token = value("HAKEN_ADMIN_TOKEN")
         if let token, token.count < 16 { throw Problem.weakAdminToken }
+        let host = value("HAKEN_HTTP_HOST") ?? "127.0.0.1"
         return AppConfiguration(
             store: .fromEnvironment(environment),
-            httpHost: value("HAKEN_HTTP_HOST") ?? "127.0.0.1",
+            httpHost: host,
             httpPort: try port("HAKEN_HTTP_PORT", default: 8080),
             adminToken: token,
-            jsonLogs: value("HAKEN_LOG_FORMAT") == "json"
+            jsonLogs: value("HAKEN_LOG_FORMAT") == "json",
+            mail: try MailSettings.fromEnvironment(environment, httpHost: host)
         )
     }
 }

@@ -33,6 +33,10 @@ public func configure(_ app: Application, _ configuration: AppConfiguration) asy
                                                   sandboxDirectory: views, viewDirectory: views))
     app.leaf.cache.isEnabled = app.environment.isRelease
 
+    app.haken = HakenServices(
+        configuration: configuration,
+        intake: MailIntake(blobs: BlobStore(root: configuration.store.blobDirectory), signal: MailSignal())
+    )
     try routes(app, configuration: configuration)
 }
 

@@ -14,4 +14,6 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     api.post("dispatches", use: DispatchesController.create)
     api.get("dispatches", use: DispatchesController.list)
     api.get("dispatches", ":id", use: DispatchesController.show)
+    api.get("mail", use: MailController.list)
+    api.on(.POST, "inbound-mail", body: .stream, use: MailController.inbound)
 }

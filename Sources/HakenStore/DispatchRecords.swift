@@ -27,17 +27,22 @@ public enum DispatchRecords {
 
     /// Records (or replaces) one checklist item of a dispatch.
     public static func record(_ kind: EvidenceKind, status: EvidenceStatus, receivedAt: Date?, note: String?,
-                              dispatchID: UUID, on database: Database) async throws {
-        if let existing = try await EvidenceModel.query(on: database)
-            .filter(\.$dispatch.$id == dispatchID).filter(\.$kind == kind.rawValue).first() {
-            existing.status = status.rawValue
-            existing.receivedAt = receivedAt
-            existing.note = note
-            try await existing.save(on: database)
-        } else {
-            try await EvidenceModel(dispatchID: dispatchID, kind: kind, status: status, receivedAt: receivedAt, note: note)
-                .create(on: database)
-        }
+                              dispatchID: UUID, sourceMailID: UUID? = nil, filePath: String? = nil,
+                              on database: Database) async throws {
+        let row = try await EvidenceModel.query(on: database)
+            .filter(\.$dispatch.$id == dispatchID).filter(\.$kind == kind.rawValue).first()
+            ?? EvidenceModel(dispatchID: dispatchID, kind: kind, status: status, receivedAt: receivedAt, note: note)
+        row.status = status.rawValue
+        row.receivedAt = receivedAt
+        row.note = note
+        row.sourceMailID = sourceMailID
+        row.filePath = filePath
+        try await row.save(on: database)
+    }
+
+    /// The current row of one checklist item, if any.
+    public static func item(_ kind: EvidenceKind, dispatchID: UUID, on database: Database) async throws -> EvidenceModel? {
+        try await EvidenceModel.query(on: database).filter(\.$dispatch.$id == dispatchID).filter(\.$kind == kind.rawValue).first()
     }
 
     static func tokyo(_ date: Date) -> LocalDateTime {

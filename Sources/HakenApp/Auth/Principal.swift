@@ -32,7 +32,7 @@ struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
     let adminToken: String?
 
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        if let adminToken, constantTimeEqual(bearer.token, adminToken) {
+        if let adminToken, HakenApp.constantTimeEqual(bearer.token, adminToken) {
             request.auth.login(Principal(role: .secretariat, partyID: nil, actor: "secretariat:admin-token"))
             return
         }
@@ -42,12 +42,6 @@ struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
               let role = Role(rawValue: stored.role) else { return }
         let actor = "\(role.rawValue):\(stored.partyID?.uuidString.lowercased() ?? "-")"
         request.auth.login(Principal(role: role, partyID: stored.partyID, actor: actor))
-    }
-
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 

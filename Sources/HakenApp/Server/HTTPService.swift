@@ -21,7 +21,7 @@ public enum HakenServer {
     public static func run(app: Application, logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: HTTPService(app: app))],
+                services: [.init(service: HTTPService(app: app)), .init(service: MailProcessingService(app: app))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

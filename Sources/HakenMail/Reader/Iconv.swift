@@ -50,6 +50,28 @@ enum Iconv {
         return (String(decoding: result, as: UTF8.self), hadErrors)
     }
 
+    /// Encodes UTF-8 text into `charset`; nil if iconv cannot.
+    static func encode(_ text: String, to charset: String) -> [UInt8]? {
+        let cd = iconv_open(charset, "UTF-8")
+        guard cd != iconv_t(bitPattern: -1) else { return nil }
+        defer { _ = iconv_close(cd) }
+        var input = Array(text.utf8)
+        var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
+        var produced = 0
+        let ok: Bool = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuffer.count
+                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuffer.count
+                let rc = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
+                produced = outBuffer.count - outLeft
+                return rc != -1
+            }
+        }
+        return ok ? Array(output.prefix(produced)) : nil
+    }
+
     private static func open(_ charset: String) -> iconv_t? {
         let cd = iconv_open("UTF-8", charset)
         return cd == iconv_t(bitPattern: -1) ? nil : cd

@@ -8,6 +8,7 @@ public enum HakenMigrations {
         M003_CreateDispatches(),
         M004_CreateEvidence(),
         M005_CreateAuditLog(),
+        M006_CreateMail(),
     ]
 
     public static func register(on migrations: Migrations) {

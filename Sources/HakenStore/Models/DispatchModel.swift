@@ -55,6 +55,9 @@ public final class EvidenceModel: Model, @unchecked Sendable {
     @OptionalField(key: "received_at") public var receivedAt: Date?
     /// Why it has this status, for the people who read it (Japanese).
     @OptionalField(key: "note") public var note: String?
+    @OptionalField(key: "source_mail_id") public var sourceMailID: UUID?
+    /// A photo's file in the blob store.
+    @OptionalField(key: "file_path") public var filePath: String?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
     public init() {}

@@ -1,0 +1,88 @@
+import Fluent
+import Foundation
+import HakenCore
+import HakenStore
+import Vapor
+
+/// `POST /api/v1/inbound-mail`: for deployments where Postfix or a provider pipes mail to
+/// HakenDesk; the same storage and processing as SMTP. `GET /api/v1/mail`: every stored mail,
+/// or only the queue waiting for a person (`?status=unmatched`).
+enum MailController {
+    struct Accepted: Content {
+        var id: UUID
+        var duplicate: Bool
+    }
+
+    static func inbound(req: Request) async throws -> Response {
+        let settings = req.application.haken.configuration.mail
+        guard let token = req.headers.bearerAuthorization?.token else { throw APIError.unauthenticated }
+        let isInboundToken = settings.inboundToken.map { constantTimeEqual(token, $0) } ?? false
+        if !isInboundToken {
+            guard req.auth.get(Principal.self)?.isSecretariat == true else {
+                throw req.auth.has(Principal.self) ? APIError.forbidden : APIError.unauthenticated
+            }
+        }
+        guard let buffer = try await req.body.collect(upTo: settings.maxMessageSize + 1) as ByteBuffer?,
+              buffer.readableBytes > 0 else {
+            throw APIError.field("body", code: "required", message: "メール本体（RFC 5322 形式）を送信してください。", status: .badRequest)
+        }
+        guard buffer.readableBytes <= settings.maxMessageSize else {
+            throw APIError(.payloadTooLarge, code: "payload_too_large", reason: "メールが大きすぎます（上限 \(settings.maxMessageSize) バイト）。")
+        }
+        let raw = Array(buffer.readableBytesView)
+        let envelopeFrom = req.headers.first(name: "X-Envelope-From")
+        let envelopeTo = req.headers.first(name: "X-Envelope-To").map { $0.split(separator: ",").map(String.init) } ?? []
+        let accepted = try await req.application.haken.intake.accept(
+            raw, envelopeFrom: envelopeFrom, envelopeTo: envelopeTo, source: "api",
+            receivedAt: req.application.hakenClock.now(), on: req.db, threadPool: req.application.threadPool)
+        return try await Accepted(id: accepted.id, duplicate: accepted.duplicate)
+            .encodeResponse(status: accepted.duplicate ? .ok : .accepted, for: req)
+    }
+
+    struct MailItem: Content {
+        var id: UUID
+        var messageId: String?
+        var from: String?
+        var subject: String?
+        var status: String
+        var reason: String?
+        var receivedAt: Date
+        var dispatchId: UUID?
+        var evidenceKind: String?
+        var problems: [String]
+    }
+
+    /// A JSON array, newest first; `X-Total-Count` and `Link` carry the paging.
+    static func list(req: Request) async throws -> Response {
+        _ = try req.principal(in: [.secretariat])
+        let page = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
+        let per = min(500, max(1, (try? req.query.get(Int.self, at: "per")) ?? 100))
+        var query = InboundMailModel.query(on: req.db)
+        if let status = try? req.query.get(String.self, at: "status") {
+            guard InboundMailModel.Status(rawValue: status) != nil else {
+                let choices = InboundMailModel.Status.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.field("status", code: "invalid_choice", message: "status は次のいずれかです: \(choices)", status: .badRequest)
+            }
+            query = query.filter(\.$status == status)
+        }
+        let total = try await query.count()
+        let rows = try await query.sort(\.$receivedAt, .descending).range((page - 1) * per..<(page * per)).all()
+        let items = try rows.map { row in
+            MailItem(id: try row.requireID(), messageId: row.messageID, from: row.fromAddress, subject: row.subject, status: row.status,
+                     reason: row.reason, receivedAt: row.receivedAt, dispatchId: row.dispatchID, evidenceKind: row.evidenceKind,
+                     problems: row.problems.map { $0.split(separator: ",").map(String.init) } ?? [])
+        }
+        let response = try await items.encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        if page * per < total {
+            response.headers.replaceOrAdd(name: .link, value: "</api/v1/mail?page=\(page + 1)&per=\(per)>; rel=\"next\"")
+        }
+        return response
+    }
+}
+
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+}

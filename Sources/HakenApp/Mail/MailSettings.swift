@@ -1,0 +1,97 @@
+import Foundation
+
+/// Mail intake and sending settings (environment names in `fromEnvironment`).
+public struct MailSettings: Sendable, Equatable {
+    /// `HAKEN_SECRETARIAT_ADDRESS`: the address(es) reports are sent to, comma-separated.
+    public var secretariatAddresses: [String]
+    /// `HAKEN_SMTP_PORT` (default 2525); 0 turns the SMTP server off.
+    public var smtpPort: Int
+    /// `HAKEN_SMTP_HOST` (default: the HTTP host).
+    public var smtpHost: String
+    /// `HAKEN_SMTP_MAX_SIZE` in bytes (default 30 MB).
+    public var maxMessageSize: Int
+    /// `HAKEN_INBOUND_TOKEN`: bearer token for `POST /api/v1/inbound-mail` (MTA pipes).
+    public var inboundToken: String?
+    /// `HAKEN_MOBILE_DOMAINS`: carrier and smartphone domains accepted from unknown senders
+    /// pending review (DEC-7).
+    public var mobileDomains: [String]
+    /// `HAKEN_TRUSTED_AUTHSERV_ID`: whose Authentication-Results to believe.
+    public var trustedAuthservID: String?
+    /// `HAKEN_RECEIPTS_PER_HOUR`: at most this many receipts to one sender per hour (DEC-9).
+    public var receiptsPerHour: Int
+    /// `HAKEN_RECEIPT_CHARSET`: `utf-8` (default) or `iso-2022-jp`.
+    public var receiptCharset: String
+    /// `HAKEN_SMTP_RELAY=host:port`: where outgoing mail goes; without it mail waits in the outbox.
+    public var relay: String?
+    /// `HAKEN_SMTP_RELAY_USER` / `HAKEN_SMTP_RELAY_PASSWORD`: AUTH PLAIN at the relay.
+    public var relayUser: String?
+    public var relayPassword: String?
+    /// `HAKEN_SMTP_RELAY_STARTTLS=1`: require STARTTLS at the relay.
+    public var relayStartTLS: Bool
+
+    public static let defaultMobileDomains = [
+        "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "disney.ne.jp",
+        "ymobile.ne.jp", "y-mobile.ne.jp", "emobile.ne.jp", "willcom.com", "pdx.ne.jp", "rakuten.jp",
+        "uqmobile.jp", "icloud.com", "me.com", "mac.com", "gmail.com", "yahoo.co.jp", "ymail.ne.jp",
+        "outlook.jp", "outlook.com", "hotmail.com", "hotmail.co.jp", "live.jp",
+    ]
+
+    public init(secretariatAddresses: [String] = ["senmonka-haken@localhost"], smtpPort: Int = 2525, smtpHost: String = "127.0.0.1",
+                maxMessageSize: Int = 30 * 1024 * 1024, inboundToken: String? = nil, mobileDomains: [String] = defaultMobileDomains,
+                trustedAuthservID: String? = nil, receiptsPerHour: Int = 10, receiptCharset: String = "utf-8",
+                relay: String? = nil, relayUser: String? = nil, relayPassword: String? = nil, relayStartTLS: Bool = false) {
+        self.secretariatAddresses = secretariatAddresses.map { $0.lowercased() }
+        self.smtpPort = smtpPort
+        self.smtpHost = smtpHost
+        self.maxMessageSize = maxMessageSize
+        self.inboundToken = inboundToken
+        self.mobileDomains = mobileDomains.map { $0.lowercased() }
+        self.trustedAuthservID = trustedAuthservID
+        self.receiptsPerHour = receiptsPerHour
+        self.receiptCharset = receiptCharset
+        self.relay = relay
+        self.relayUser = relayUser
+        self.relayPassword = relayPassword
+        self.relayStartTLS = relayStartTLS
+    }
+
+    static func fromEnvironment(_ environment: [String: String], httpHost: String) throws -> MailSettings {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func list(_ name: String) -> [String]? {
+            value(name).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        }
+        func number(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw AppConfiguration.Problem.invalidNumber(name, text)
+            }
+            return number
+        }
+        return MailSettings(
+            secretariatAddresses: list("HAKEN_SECRETARIAT_ADDRESS") ?? ["senmonka-haken@localhost"],
+            smtpPort: try number("HAKEN_SMTP_PORT", 2525, 0...65535),
+            smtpHost: value("HAKEN_SMTP_HOST") ?? httpHost,
+            maxMessageSize: try number("HAKEN_SMTP_MAX_SIZE", 30 * 1024 * 1024, 1024...1_073_741_824),
+            inboundToken: value("HAKEN_INBOUND_TOKEN"),
+            mobileDomains: list("HAKEN_MOBILE_DOMAINS") ?? defaultMobileDomains,
+            trustedAuthservID: value("HAKEN_TRUSTED_AUTHSERV_ID"),
+            receiptsPerHour: try number("HAKEN_RECEIPTS_PER_HOUR", 10, 0...10_000),
+            receiptCharset: value("HAKEN_RECEIPT_CHARSET")?.lowercased() ?? "utf-8",
+            relay: value("HAKEN_SMTP_RELAY"),
+            relayUser: value("HAKEN_SMTP_RELAY_USER"),
+            relayPassword: value("HAKEN_SMTP_RELAY_PASSWORD"),
+            relayStartTLS: value("HAKEN_SMTP_RELAY_STARTTLS") == "1"
+        )
+    }
+
+    /// The address receipts are sent from.
+    public var senderAddress: String { secretariatAddresses.first ?? "senmonka-haken@localhost" }
+
+    public func isSecretariat(_ address: String) -> Bool { secretariatAddresses.contains(address.lowercased()) }
+
+    public func isMobileDomain(_ address: String) -> Bool {
+        guard let at = address.lastIndex(of: "@") else { return false }
+        let domain = address[address.index(after: at)...].lowercased()
+        return mobileDomains.contains { domain == $0 || domain.hasSuffix("." + $0) }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Builds the mails HakenDesk sends: Japanese text that phones show correctly (UTF-8, or
+/// ISO-2022-JP for old carriers' phones), an RFC 2047 subject, and RFC 3834's
+/// `Auto-Submitted: auto-replied` so no other system answers back (DEC-9).
+public struct OutgoingMessage: Sendable, Equatable {
+    public enum Charset: String, Sendable { case utf8 = "utf-8", iso2022jp = "iso-2022-jp" }
+
+    public var from: String
+    public var to: String
+    public var subject: String
+    public var body: String
+    public var inReplyTo: String?
+    public var messageID: String
+    public var date: Date
+    public var charset: Charset
+
+    public init(from: String, to: String, subject: String, body: String, inReplyTo: String?, messageID: String,
+                date: Date, charset: Charset = .utf8) {
+        self.from = from; self.to = to; self.subject = subject; self.body = body
+        self.inReplyTo = inReplyTo; self.messageID = messageID; self.date = date; self.charset = charset
+    }
+
+    /// The message as CRLF-terminated RFC 5322 text (7-bit clean).
+    public var rendered: String {
+        var lines = [
+            "From: \(from)",
+            "To: \(to)",
+            "Subject: \(Self.encodeWords(subject, charset: charset))",
+            "Date: \(Self.rfc5322Date(date))",
+            "Message-ID: \(messageID)",
+        ]
+        if let inReplyTo {
+            lines.append("In-Reply-To: \(inReplyTo)")
+            lines.append("References: \(inReplyTo)")
+        }
+        lines += [
+            "Auto-Submitted: auto-replied",
+            "X-Auto-Response-Suppress: All",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=\(charset == .utf8 ? "UTF-8" : "ISO-2022-JP")",
+            "Content-Transfer-Encoding: \(charset == .utf8 ? "base64" : "7bit")",
+            "",
+        ]
+        let text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let encodedBody: String
+        switch charset {
+        case .utf8:
+            encodedBody = Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        case .iso2022jp:
+            encodedBody = String(decoding: ISO2022JPEncoder.encode(text), as: UTF8.self)
+        }
+        return lines.joined(separator: "\r\n") + "\r\n" + encodedBody + "\r\n"
+    }
+
+    /// RFC 2047 B words of at most 75 characters, split on character boundaries.
+    static func encodeWords(_ text: String, charset: Charset) -> String {
+        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return text }
+        var words: [String] = []
+        var chunk = ""
+        let label = charset == .utf8 ? "UTF-8" : "ISO-2022-JP"
+        func bytes(_ s: String) -> [UInt8] { charset == .utf8 ? Array(s.utf8) : ISO2022JPEncoder.encode(s) }
+        for character in text {
+            let candidate = chunk + String(character)
+            if (bytes(candidate).count + 2) / 3 * 4 + label.count + 7 > 75, !chunk.isEmpty {
+                words.append("=?\(label)?B?\(Data(bytes(chunk)).base64EncodedString())?=")
+                chunk = String(character)
+            } else {
+                chunk = candidate
+            }
+        }
+        if !chunk.isEmpty { words.append("=?\(label)?B?\(Data(bytes(chunk)).base64EncodedString())?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.string(from: date)
+    }
+}
+
+/// ISO-2022-JP for the receipts sent to old phones: JIS X 0208 through CP932 (so ①, ㈱ and
+/// ～ survive), and ASCII; characters outside both become 〓 (the geta mark), as Japanese
+/// mailers do.
+enum ISO2022JPEncoder {
+    static func encode(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var inJIS = false
+        for character in text {
+            if let ascii = character.asciiValue {
+                if inJIS { out += [0x1B, 0x28, 0x42]; inJIS = false }
+                out.append(ascii)
+                continue
+            }
+            var sjis = Iconv.encode(String(character), to: "CP932") ?? []
+            if sjis.count != 2 { sjis = [0x81, 0xAC] }   // 〓
+            if !inJIS { out += [0x1B, 0x24, 0x42]; inJIS = true }
+            let s1 = Int(sjis[0]), s2 = Int(sjis[1])
+            var row = (s1 - (s1 < 0xA0 ? 0x70 : 0xB0)) * 2
+            var cell: Int
+            if s2 < 0x9F {
+                row -= 1
+                cell = s2 - (s2 < 0x7F ? 0x1F : 0x20)
+            } else {
+                cell = s2 - 0x7E
+            }
+            out += [UInt8(row & 0xFF), UInt8(cell & 0xFF)]
+        }
+        if inJIS { out += [0x1B, 0x28, 0x42] }
+        return out
+    }
+}

@@ -1,0 +1,85 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files under the data folder, named by their SHA-256: raw mail and attachments. A file is
+/// written to a temporary name, fsynced, renamed into place and its folder fsynced, so a
+/// file that exists is complete even after a power cut (DEC-8). The same content is stored once.
+public struct BlobStore: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    public struct Stored: Sendable, Equatable {
+        /// Relative to the root, e.g. `mail/ab/cd/abcd….eml`.
+        public var path: String
+        public var sha256: String
+        public var size: Int
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case io(String, Int32)
+        public var description: String {
+            switch self {
+            case .io(let what, let code): return "\(what) failed: \(String(cString: strerror(code)))"
+            }
+        }
+    }
+
+    /// Stores `bytes` durably under `kind` (`mail`, `files`) with `suffix` (`.eml`, `.jpg`).
+    public func put(_ bytes: UnsafeRawBufferPointer, kind: String, suffix: String) throws -> Stored {
+        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let relative = "\(kind)/\(digest.prefix(2))/\(digest.dropFirst(2).prefix(2))/\(digest)\(suffix)"
+        let target = root.appendingPathComponent(relative)
+        if FileManager.default.fileExists(atPath: target.path) {
+            return Stored(path: relative, sha256: digest, size: bytes.count)
+        }
+        let folder = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = folder.appendingPathComponent(".tmp-\(UUID().uuidString)")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o640)
+        guard fd >= 0 else { throw Failure.io("open \(temporary.path)", errno) }
+        var written = 0
+        while written < bytes.count {
+            let n = write(fd, bytes.baseAddress! + written, bytes.count - written)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                unlink(temporary.path)
+                throw Failure.io("write", code)
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            let code = errno
+            close(fd)
+            unlink(temporary.path)
+            throw Failure.io("fsync", code)
+        }
+        close(fd)
+        guard rename(temporary.path, target.path) == 0 else {
+            let code = errno
+            unlink(temporary.path)
+            throw Failure.io("rename", code)
+        }
+        let dirFD = open(folder.path, O_RDONLY | O_DIRECTORY)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
+        }
+        return Stored(path: relative, sha256: digest, size: bytes.count)
+    }
+
+    public func put(_ bytes: [UInt8], kind: String, suffix: String) throws -> Stored {
+        try bytes.withUnsafeBytes { try put($0, kind: kind, suffix: suffix) }
+    }
+
+    public func read(_ path: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: url(path)))
+    }
+
+    public func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+}

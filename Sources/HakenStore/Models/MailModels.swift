@@ -1,0 +1,74 @@
+import Fluent
+import Foundation
+
+/// One received message (DEC-8): stored whole before it is acknowledged, then processed
+/// by the background job. The raw bytes live in the blob store; this row says what became of them.
+public final class InboundMailModel: Model, @unchecked Sendable {
+    public static let schema = "inbound_mail"
+
+    public enum Status: String, Sendable, CaseIterable {
+        /// Stored, waiting for the processing job.
+        case queued
+        /// Matched to a dispatch (or a photo consent) and recorded as evidence.
+        case matched
+        /// Matched, but a person must confirm it (DEC-7, failed authentication, …).
+        case review
+        /// Matches nothing: waits in the queue for a person (DEC-8).
+        case unmatched
+        /// From an expert or an institution: not accepted as a report (DEC-6).
+        case refused
+        /// Sent by a machine (RFC 3834): kept, not processed further, never answered.
+        case machine
+    }
+
+    @ID(key: .id) public var id: UUID?
+    @OptionalField(key: "message_id") public var messageID: String?
+    /// SHA-256 of the raw bytes: the same message delivered twice is stored once.
+    @Field(key: "content_hash") public var contentHash: String
+    @Field(key: "raw_path") public var rawPath: String
+    @Field(key: "size") public var size: Int
+    @OptionalField(key: "envelope_from") public var envelopeFrom: String?
+    @Field(key: "envelope_to") public var envelopeTo: String
+    @Field(key: "received_at") public var receivedAt: Date
+    /// `smtp`, `api` or `cli`.
+    @Field(key: "source") public var source: String
+    @Field(key: "status") public var status: String
+    /// Why it has its status, in Japanese, for the secretariat.
+    @OptionalField(key: "reason") public var reason: String?
+    @OptionalField(key: "from_address") public var fromAddress: String?
+    @OptionalField(key: "subject") public var subject: String?
+    @OptionalField(key: "dispatch_id") public var dispatchID: UUID?
+    @OptionalField(key: "evidence_kind") public var evidenceKind: String?
+    /// Problem codes of the reader, comma-separated.
+    @OptionalField(key: "problems") public var problems: String?
+    @OptionalField(key: "processed_at") public var processedAt: Date?
+
+    public init() {}
+
+    public var mailStatus: Status { Status(rawValue: status) ?? .queued }
+}
+
+/// A mail HakenDesk sends (receipts, certification links, reminders). Sent by the outbox
+/// job through the relay, at most once: the dedupe key is unique and a row is marked
+/// sent in the same step that records the relay's acceptance.
+public final class OutboxModel: Model, @unchecked Sendable {
+    public static let schema = "outbox"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "dedupe_key") public var dedupeKey: String
+    @Field(key: "recipient") public var recipient: String
+    @Field(key: "subject") public var subject: String
+    @Field(key: "body") public var body: String
+    /// The raw RFC 5322 message as it will be sent (built once, so a retry sends the same bytes).
+    @Field(key: "raw") public var raw: String
+    /// `pending`, `sent`, `failed` (given up).
+    @Field(key: "status") public var status: String
+    @Field(key: "attempts") public var attempts: Int
+    @Field(key: "next_attempt_at") public var nextAttemptAt: Date
+    @OptionalField(key: "last_error") public var lastError: String?
+    @OptionalField(key: "inbound_mail_id") public var inboundMailID: UUID?
+    @Field(key: "created_at") public var createdAt: Date
+    @OptionalField(key: "sent_at") public var sentAt: Date?
+
+    public init() {}
+}

@@ -1,0 +1,222 @@
+import Fluent
+import Foundation
+import HakenApp
+import HakenCore
+import HakenStore
+import HakenTestSupport
+import Testing
+import Vapor
+
+/// Mail from intake to evidence (DAY-1…DAY-7, DEC-2…DEC-9), through `POST /api/v1/inbound-mail`
+/// and the same processor `hakendesk serve` runs.
+@Suite struct MailIntakeTests {
+    /// 2019-08-21 at `hhmm` in Tokyo.
+    static func on21(_ hhmm: String) -> Date {
+        let time = TimeOfDay(hhmm: hhmm)!
+        return Date(timeIntervalSince1970: TokyoClock.secondsSince1970(LocalDateTime(date: CivilDate(iso: "2019-08-21")!, time: time)))
+    }
+
+    static func mail(from: String, subject: String, id: String = UUID().uuidString, jpeg: Bool = false, pdfName: String? = nil,
+                     extraHeaders: [String] = []) -> String {
+        let encodedSubject = "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
+        var lines = ["From: \(from)", "To: senmonka-haken@localhost", "Subject: \(encodedSubject)",
+                     "Date: Wed, 21 Aug 2019 10:30:00 +0900", "Message-ID: <\(id)@test>", "MIME-Version: 1.0"] + extraHeaders
+        if !jpeg && pdfName == nil {
+            lines += ["Content-Type: text/plain; charset=UTF-8", "", ""]
+            return lines.joined(separator: "\r\n")
+        }
+        lines += ["Content-Type: multipart/mixed; boundary=\"b\"", "", "--b", "Content-Type: text/plain; charset=UTF-8", "", ""]
+        if jpeg {
+            lines += ["--b", "Content-Type: image/jpeg", "Content-Disposition: attachment; filename=\"photo.jpg\"",
+                      "Content-Transfer-Encoding: base64", "", Data([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0xFF, 0xD9]).base64EncodedString()]
+        }
+        if let pdfName {
+            lines += ["--b", "Content-Type: application/pdf", "Content-Disposition: attachment; filename*=UTF-8''\(pdfName.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                      "Content-Transfer-Encoding: base64", "", Data("%PDF-1.4 consent".utf8).base64EncodedString()]
+        }
+        lines += ["--b--", ""]
+        return lines.joined(separator: "\r\n")
+    }
+
+    struct World {
+        var app: Application
+        var parties: (institution: String, expert: String, business: String)
+        var dispatch: String
+
+        func send(_ raw: String, at moment: Date, token: String = adminToken) async throws -> JSONResponse {
+            app.hakenClock = .fixed(moment)
+            let response = try await app.call(.POST, "api/v1/inbound-mail", token: token, rawBody: raw)
+            let processor = MailProcessor(settings: app.haken.configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)
+            try await processor.processQueued(on: app.db, logger: app.logger)
+            return response
+        }
+
+        func evidence(_ kind: String, today: Date = dayAfterExample) async throws -> [String: Any] {
+            app.hakenClock = .fixed(today)
+            let shown = try await app.call(.GET, "api/v1/dispatches/\(dispatch)")
+            return (shown["evidence"] as? [String: [String: Any]])?[kind] ?? [:]
+        }
+
+        func lastMail() async throws -> InboundMailModel {
+            try #require(try await InboundMailModel.query(on: app.db).sort(\.$receivedAt, .descending).first())
+        }
+
+        func receipts() async throws -> [OutboxModel] {
+            try await OutboxModel.query(on: app.db).sort(\.$createdAt).all()
+        }
+    }
+
+    func withWorld(_ database: TestDatabase, _ body: (World) async throws -> Void) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            let dispatch = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties)).id
+            try await body(World(app: app, parties: parties, dispatch: dispatch))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDAY1_startReportOnTimeIsAcceptedWithAReceipt(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            let response = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:42"))
+            #expect(response.status == .accepted)
+            #expect(try await world.evidence("startReport")["status"] as? String == "accepted")
+            let mail = try await world.lastMail()
+            #expect(mail.status == "matched")
+            #expect(mail.evidenceKind == "startReport")
+            let receipts = try await world.receipts()
+            #expect(receipts.count == 1)
+            #expect(receipts.first?.recipient == "info@basona.example.jp")
+            #expect(receipts.first?.body.contains("8月21日(水) 10:30 の支援開始報告を受け付けました") == true)
+            #expect(receipts.first?.raw.contains("Auto-Submitted: auto-replied") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDAY2_endReportOutsideTheWindowIsLateAndNeedsADeclaration(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:31"))
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("15:21"))
+            #expect(try await world.evidence("endReport")["status"] as? String == "late")
+            let shown = try await world.app.call(.GET, "api/v1/dispatches/\(world.dispatch)")
+            #expect(shown["declarationRequiredFor"] as? [String] == ["endReport"])
+            #expect(try await world.receipts().last?.subject.contains("【期限外】") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDAY6_photoRidesOnTheEndReportAndAPeriodMailCarriesOne(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:30"))
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00", jpeg: true), at: Self.on21("15:05"))
+            #expect(try await world.evidence("endReport")["status"] as? String == "accepted")
+            #expect(try await world.evidence("photo")["status"] as? String == "accepted")
+            let row = try #require(try await EvidenceModel.query(on: world.app.db).filter(\.$kind == "photo").first())
+            let path = try #require(row.filePath)
+            #expect(FileManager.default.fileExists(atPath: world.app.haken.intake.blobs.url(path).path))
+        }
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日(水)10:30~15:00", jpeg: true),
+                                     at: Self.on21("16:00"))
+            #expect(try await world.evidence("photo")["status"] as? String == "accepted")
+            // A period subject without a picture is not a photo.
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日(水)10:30~15:30"), at: Self.on21("16:01"))
+            #expect(try await world.lastMail().status == "unmatched")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDEC6_expertAndInstitutionAddressesAreRefused(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "jiro@example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:30"))
+            let mail = try await world.lastMail()
+            #expect(mail.status == "refused")
+            #expect(try await world.evidence("startReport")["status"] as? String == "missing")
+            #expect(try await world.receipts().first?.body.contains("専門家として登録されています") == true)
+            _ = try await world.send(Self.mail(from: "yorozu@example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:31"), at: Self.on21("10:31"))
+            #expect(try await world.lastMail().status == "refused")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDEC7_unknownMobileAddressIsAcceptedPendingReview(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "someone.genba@ezweb.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:35"))
+            #expect(try await world.evidence("startReport")["status"] as? String == "review")
+            #expect(try await world.lastMail().status == "review")
+            // The registered mobile address is the business itself.
+            _ = try await world.send(Self.mail(from: "basona@docomo.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("15:02"))
+            #expect(try await world.evidence("endReport")["status"] as? String == "accepted")
+            // An unknown address that is not a mobile carrier's waits in the queue.
+            _ = try await world.send(Self.mail(from: "stranger@example.com", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("15:03"))
+            let queue = try await world.app.call(.GET, "api/v1/mail?status=unmatched")
+            #expect(queue.status == .ok)
+            let items = try await world.app.testing().sendRequest(.GET, "api/v1/mail?status=unmatched") {
+                $0.headers.bearerAuthorization = BearerAuthorization(token: adminToken)
+            }
+            let list = try JSONSerialization.jsonObject(with: Data(buffer: items.body)) as? [[String: Any]] ?? []
+            #expect(list.count == 1)
+            #expect(list.first?["from"] as? String == "stranger@example.com")
+            #expect((list.first?["reason"] as? String)?.contains("登録されていないアドレス") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDEC9_machineMailIsKeptButNeverAnswered(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30",
+                                               extraHeaders: ["Auto-Submitted: auto-replied"]), at: Self.on21("10:30"))
+            #expect(try await world.lastMail().status == "machine")
+            #expect(try await world.receipts().isEmpty)
+            #expect(try await world.evidence("startReport")["status"] as? String == "missing")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDEC9_unreadableSubjectGetsTheFormatBack(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "開始します"), at: Self.on21("10:30"))
+            #expect(try await world.lastMail().status == "unmatched")
+            let receipt = try #require(try await world.receipts().first)
+            #expect(receipt.body.contains("事業者名/専門家名/8月21日 10:30"))
+            #expect(receipt.subject.contains("要再送"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDEC8_theSameMessageTwiceIsStoredOnce(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            let raw = Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30", id: "same")
+            let first = try await world.send(raw, at: Self.on21("10:30"))
+            let second = try await world.send(raw, at: Self.on21("10:31"))
+            #expect(first.status == .accepted)
+            #expect(second.status == .ok)
+            #expect(second["duplicate"] as? Bool == true)
+            #expect(try await InboundMailModel.query(on: world.app.db).count() == 1)
+            #expect(try await world.receipts().count == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testAFT1_consentPDFBecomesACandidateForTheFiscalYear(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "写真提出の同意書", pdfName: "同意書.pdf"), at: Self.on21("16:00"))
+            #expect(try await world.lastMail().status == "review")
+            let consent = try #require(try await PhotoConsentModel.query(on: world.app.db).first())
+            #expect(consent.fiscalYear == 2019)
+            #expect(consent.status == "review")
+            #expect(try await world.evidence("photoConsent")["status"] as? String == "review")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func inboundMailNeedsItsTokenAndABody(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            #expect(try await world.app.call(.POST, "api/v1/inbound-mail", token: nil, rawBody: "x").status == .unauthorized)
+            let institutionToken = try await APITokens.issue(role: .institution, partyID: UUID(uuidString: world.parties.institution),
+                                                             label: "t", on: world.app.db)
+            #expect(try await world.app.call(.POST, "api/v1/inbound-mail", token: institutionToken, rawBody: "x").status == .forbidden)
+            #expect(try await world.app.call(.POST, "api/v1/inbound-mail", rawBody: "").status == .badRequest)
+            #expect(try await world.app.call(.GET, "api/v1/mail", token: institutionToken).status == .forbidden)
+        }
+    }
+}
