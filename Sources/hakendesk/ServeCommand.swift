@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
                                       : "デモデータは読み込み済みです（事業者 \(summary.businesses) 件、派遣 \(summary.dispatches) 件）。")
             }
             say("HakenDesk listening on http://\(configuration.httpHost):\(configuration.httpPort)")
+            if configuration.mail.smtpPort != 0 {
+                say("SMTP on \(configuration.mail.smtpHost):\(configuration.mail.smtpPort) for \(configuration.mail.secretariatAddresses.joined(separator: ", "))")
+            }
             say("Data: \(configuration.store.dataDirectory.path) (\(configuration.store.databaseDescription))")
             if configuration.adminToken == nil {
                 say("注意: HAKEN_ADMIN_TOKEN が未設定のため、事務局権限の API は使えません。")

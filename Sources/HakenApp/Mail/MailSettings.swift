@@ -28,6 +28,9 @@ public struct MailSettings: Sendable, Equatable {
     public var relayPassword: String?
     /// `HAKEN_SMTP_RELAY_STARTTLS=1`: require STARTTLS at the relay.
     public var relayStartTLS: Bool
+    /// `HAKEN_MAIL_PROCESSING=0` runs intake only (the mail waits queued until a node with
+    /// processing starts); tests use it to stop between the 250 and the processing.
+    public var processing: Bool = true
 
     public static let defaultMobileDomains = [
         "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "disney.ne.jp",
@@ -67,7 +70,7 @@ public struct MailSettings: Sendable, Equatable {
             }
             return number
         }
-        return MailSettings(
+        var settings = MailSettings(
             secretariatAddresses: list("HAKEN_SECRETARIAT_ADDRESS") ?? ["senmonka-haken@localhost"],
             smtpPort: try number("HAKEN_SMTP_PORT", 2525, 0...65535),
             smtpHost: value("HAKEN_SMTP_HOST") ?? httpHost,
@@ -82,6 +85,8 @@ public struct MailSettings: Sendable, Equatable {
             relayPassword: value("HAKEN_SMTP_RELAY_PASSWORD"),
             relayStartTLS: value("HAKEN_SMTP_RELAY_STARTTLS") == "1"
         )
+        settings.processing = value("HAKEN_MAIL_PROCESSING") != "0"
+        return settings
     }
 
     /// The address receipts are sent from.

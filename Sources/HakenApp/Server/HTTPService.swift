@@ -19,9 +19,13 @@ public struct HTTPService: Service {
 /// Starts every service of `hakendesk serve` and waits until a signal stops them.
 public enum HakenServer {
     public static func run(app: Application, logger: Logger) async throws {
+        let configuration = app.haken.configuration
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: HTTPService(app: app))]
+        if configuration.mail.smtpPort != 0 { services.append(.init(service: SMTPService(app: app))) }
+        if configuration.mail.processing { services.append(.init(service: MailProcessingService(app: app))) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: HTTPService(app: app)), .init(service: MailProcessingService(app: app))],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -1,0 +1,199 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// HakenDesk's SMTP listener (SwiftNIO). Each connection gets the line framing, an idle
+/// timeout and an `SMTPSessionHandler`; a delivered message goes to `deliver`, which must
+/// store it durably before it returns (DEC-8) — only then does the client get 250.
+public final class SMTPServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var session: SMTPSession.Configuration
+        public var maxConnections: Int
+        public var idleTimeout: TimeAmount
+        public var maxLineLength: Int
+
+        public init(host: String, port: Int, session: SMTPSession.Configuration, maxConnections: Int = 500,
+                    idleTimeout: TimeAmount = .minutes(5), maxLineLength: Int = 64 * 1024) {
+            self.host = host
+            self.port = port
+            self.session = session
+            self.maxConnections = maxConnections
+            self.idleTimeout = idleTimeout
+            self.maxLineLength = maxLineLength
+        }
+    }
+
+    /// Stores a message and returns its queue id.
+    public typealias Deliver = @Sendable (SMTPSession.Envelope, [UInt8]) async throws -> String
+
+    let configuration: Configuration
+    let group: any EventLoopGroup
+    let deliver: Deliver
+    let logger: Logger
+    let connections = NIOLockedValueBox(0)
+    let channel = NIOLockedValueBox<(any Channel)?>(nil)
+
+    public init(configuration: Configuration, group: any EventLoopGroup, logger: Logger, deliver: @escaping Deliver) {
+        self.configuration = configuration
+        self.group = group
+        self.deliver = deliver
+        self.logger = logger
+    }
+
+    /// Binds and returns the port actually bound (useful with port 0 in tests).
+    @discardableResult
+    public func start() async throws -> Int {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handlers: [any ChannelHandler] = [
+                        IdleStateHandler(readTimeout: configuration.idleTimeout),
+                        ByteToMessageHandler(SMTPLineDecoder(maxLength: configuration.maxLineLength)),
+                        SMTPSessionHandler(server: self),
+                    ]
+                    try channel.pipeline.syncOperations.addHandlers(handlers)
+                }
+            }
+        let bound = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        channel.withLockedValue { $0 = bound }
+        return bound.localAddress?.port ?? configuration.port
+    }
+
+    /// Stops accepting; sessions in progress finish on their own or by idle timeout.
+    public func stop() async {
+        let bound = channel.withLockedValue { value -> (any Channel)? in
+            defer { value = nil }
+            return value
+        }
+        try? await bound?.close()
+    }
+
+    func connectionOpened() -> Bool {
+        connections.withLockedValue { count in
+            guard count < configuration.maxConnections else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func connectionClosed() { connections.withLockedValue { $0 -= 1 } }
+}
+
+/// One SMTP connection: feeds lines to the session state machine and writes its replies.
+/// While a message is being stored, later pipelined lines wait in order.
+final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = SMTPLine
+    typealias OutboundOut = ByteBuffer
+
+    let server: SMTPServer
+    var session: SMTPSession
+    var storing = false
+    var waiting: [SMTPLine] = []
+    var counted = false
+    var closing = false
+
+    init(server: SMTPServer) {
+        self.server = server
+        self.session = SMTPSession(configuration: server.configuration.session)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        guard server.connectionOpened() else {
+            send(context, "421 4.3.2 Too many connections, try again later")
+            context.close(promise: nil)
+            return
+        }
+        counted = true
+        send(context, session.greeting)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if counted { server.connectionClosed() }
+        counted = false
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let line = unwrapInboundIn(data)
+        if storing || closing {
+            waiting.append(line)
+            return
+        }
+        handle(line, context: context)
+    }
+
+    func handle(_ line: SMTPLine, context: ChannelHandlerContext) {
+        let actions: [SMTPSession.Action]
+        switch line {
+        case .line(let bytes, let hadCR): actions = session.receive(line: bytes[...], hadCR: hadCR)
+        case .overlong: actions = session.receiveOverlongLine()
+        }
+        perform(actions, context: context)
+    }
+
+    func perform(_ actions: [SMTPSession.Action], context: ChannelHandlerContext) {
+        for action in actions {
+            switch action {
+            case .reply(let text):
+                send(context, text)
+            case .close:
+                closing = true
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                    context.close(promise: nil)
+                }
+                return
+            case .deliver(let envelope, let message):
+                storing = true
+                let promise = context.eventLoop.makePromise(of: String.self)
+                let deliver = server.deliver
+                promise.completeWithTask { try await deliver(envelope, message) }
+                promise.futureResult.whenComplete { [self] result in
+                    storing = false
+                    let queueID: String?
+                    switch result {
+                    case .success(let id): queueID = id
+                    case .failure(let error):
+                        server.logger.error("could not store a message", metadata: ["error": "\(error)"])
+                        queueID = nil
+                    }
+                    perform(session.delivered(queueID: queueID), context: context)
+                    drainWaiting(context: context)
+                }
+                return
+            }
+        }
+    }
+
+    func drainWaiting(context: ChannelHandlerContext) {
+        while !storing && !closing && !waiting.isEmpty {
+            handle(waiting.removeFirst(), context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            send(context, "421 4.4.2 \(server.configuration.session.hostname) Idle timeout, closing connection")
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func send(_ context: ChannelHandlerContext, _ text: String) {
+        var buffer = context.channel.allocator.buffer(capacity: text.utf8.count + 2)
+        buffer.writeString(text)
+        buffer.writeString("\r\n")
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+}

@@ -1,0 +1,204 @@
+/// The SMTP conversation of one connection (RFC 5321, with SIZE, 8BITMIME, SMTPUTF8,
+/// PIPELINING and ENHANCEDSTATUSCODES), as a state machine without I/O: lines in, replies
+/// and actions out. The channel handler does the network part.
+public struct SMTPSession: Sendable {
+    public struct Configuration: Sendable {
+        public var hostname: String
+        /// Recipients we accept; anything else gets 550 (we are no open relay).
+        public var acceptedRecipients: Set<String>
+        public var maxMessageSize: Int
+        public var maxRecipients: Int
+        /// After this many bad commands the connection is closed.
+        public var maxErrors: Int
+
+        public init(hostname: String, acceptedRecipients: [String], maxMessageSize: Int, maxRecipients: Int = 100, maxErrors: Int = 10) {
+            self.hostname = hostname
+            self.acceptedRecipients = Set(acceptedRecipients.map { $0.lowercased() })
+            self.maxMessageSize = maxMessageSize
+            self.maxRecipients = maxRecipients
+            self.maxErrors = maxErrors
+        }
+    }
+
+    public struct Envelope: Sendable, Equatable {
+        public var helo: String
+        public var mailFrom: String
+        public var recipients: [String]
+    }
+
+    public enum Action: Equatable, Sendable {
+        case reply(String)
+        /// The message is complete: store it, then answer with `deliveryReply`.
+        case deliver(Envelope, [UInt8])
+        case close
+    }
+
+    enum State: Equatable { case greeted, ready, mail, data }
+
+    let configuration: Configuration
+    var state = State.greeted
+    var helo = ""
+    var mailFrom = ""
+    var recipients: [String] = []
+    var data: [UInt8] = []
+    var dataTooLarge = false
+    var errors = 0
+
+    public init(configuration: Configuration) { self.configuration = configuration }
+
+    public var greeting: String { "220 \(configuration.hostname) ESMTP HakenDesk" }
+    public var inData: Bool { state == .data }
+
+    /// One line from the client, without its line end. `hadCR` says whether it ended in
+    /// CRLF (kept in stored mail so the message is stored as sent).
+    public mutating func receive(line: ArraySlice<UInt8>, hadCR: Bool = true) -> [Action] {
+        if state == .data { return receiveData(line, hadCR: hadCR) }
+        let text = String(decoding: line, as: UTF8.self)
+        if line.contains(0) { return error("500 5.5.2 NUL characters are not allowed in commands") }
+        let verb = text.prefix { $0 != " " }.uppercased()
+        let argument = text.dropFirst(verb.count).drop { $0 == " " }
+        switch verb {
+        case "EHLO", "HELO":
+            guard !argument.isEmpty else { return error("501 5.5.4 \(verb) needs a domain") }
+            helo = String(argument)
+            resetTransaction()
+            state = .ready
+            if verb == "HELO" { return [.reply("250 \(configuration.hostname)")] }
+            return [.reply(multiline(250, [configuration.hostname, "SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8",
+                                           "PIPELINING", "ENHANCEDSTATUSCODES"]))]
+        case "MAIL":
+            guard state != .greeted else { return error("503 5.5.1 Send EHLO first") }
+            guard state == .ready else { return error("503 5.5.1 Nested MAIL command") }
+            guard let (address, parameters) = Self.path(argument, keyword: "FROM:") else {
+                return error("501 5.5.4 Syntax: MAIL FROM:<address>")
+            }
+            if let size = parameters["SIZE"].flatMap(Int.init), size > configuration.maxMessageSize {
+                return [.reply("552 5.3.4 Message size exceeds fixed limit of \(configuration.maxMessageSize) bytes")]
+            }
+            mailFrom = address
+            state = .mail
+            return [.reply("250 2.1.0 Ok")]
+        case "RCPT":
+            guard state == .mail else { return error("503 5.5.1 Need MAIL before RCPT") }
+            guard let (address, _) = Self.path(argument, keyword: "TO:") else { return error("501 5.5.4 Syntax: RCPT TO:<address>") }
+            guard recipients.count < configuration.maxRecipients else { return [.reply("452 4.5.3 Too many recipients")] }
+            guard configuration.acceptedRecipients.contains(address.lowercased()) else {
+                return error("550 5.1.1 <\(address)>: Recipient address rejected: not a HakenDesk address")
+            }
+            recipients.append(address)
+            return [.reply("250 2.1.5 Ok")]
+        case "DATA":
+            guard state == .mail else { return error("503 5.5.1 Need MAIL before DATA") }
+            guard !recipients.isEmpty else { return error("554 5.5.1 No valid recipients") }
+            state = .data
+            data = []
+            dataTooLarge = false
+            return [.reply("354 End data with <CR><LF>.<CR><LF>")]
+        case "RSET":
+            resetTransaction()
+            if state != .greeted { state = .ready }
+            return [.reply("250 2.0.0 Ok")]
+        case "NOOP":
+            return [.reply("250 2.0.0 Ok")]
+        case "QUIT":
+            return [.reply("221 2.0.0 Bye"), .close]
+        case "VRFY", "EXPN":
+            return [.reply("502 5.5.1 \(verb) is not offered")]
+        case "HELP":
+            return [.reply("214 2.0.0 HakenDesk accepts reports for \(configuration.acceptedRecipients.sorted().joined(separator: ", "))")]
+        case "STARTTLS":
+            return error("502 5.5.1 STARTTLS is not configured")
+        case "AUTH":
+            return error("502 5.5.1 AUTH is not offered")
+        case "BDAT":
+            return error("502 5.5.1 CHUNKING is not offered")
+        default:
+            return error("500 5.5.2 Command not recognized")
+        }
+    }
+
+    /// A line that was longer than the framing allows (it was discarded).
+    public mutating func receiveOverlongLine() -> [Action] {
+        if state == .data {
+            dataTooLarge = true   // answered at the end of the data
+            return []
+        }
+        return error("500 5.5.2 Line too long")
+    }
+
+    /// The reply once `deliver` has finished, successfully or not.
+    public mutating func delivered(queueID: String?) -> [Action] {
+        resetTransaction()
+        state = .ready
+        if let queueID { return [.reply("250 2.0.0 Ok: queued as \(queueID)")] }
+        return [.reply("451 4.3.0 Temporary failure storing the message, please try again later")]
+    }
+
+    mutating func receiveData(_ line: ArraySlice<UInt8>, hadCR: Bool) -> [Action] {
+        if line.count == 1 && line.first == UInt8(ascii: ".") {
+            if dataTooLarge {
+                resetTransaction()
+                state = .ready
+                return [.reply("552 5.3.4 Message too big (limit \(configuration.maxMessageSize) bytes) or line too long")]
+            }
+            let envelope = Envelope(helo: helo, mailFrom: mailFrom, recipients: recipients)
+            let message = data
+            data = []
+            return [.deliver(envelope, message)]
+        }
+        guard !dataTooLarge else { return [] }
+        let content = line.first == UInt8(ascii: ".") ? line.dropFirst() : line   // dot-unstuffing
+        if data.count + content.count + 2 > configuration.maxMessageSize {
+            dataTooLarge = true
+            data = []
+            return []
+        }
+        data.append(contentsOf: content)
+        if hadCR { data.append(0x0D) }
+        data.append(0x0A)
+        return []
+    }
+
+    mutating func resetTransaction() {
+        mailFrom = ""
+        recipients = []
+        data = []
+        dataTooLarge = false
+    }
+
+    mutating func error(_ reply: String) -> [Action] {
+        errors += 1
+        if errors >= configuration.maxErrors {
+            return [.reply(reply), .reply("421 4.7.0 Too many errors, closing connection"), .close]
+        }
+        return [.reply(reply)]
+    }
+
+    func multiline(_ code: Int, _ lines: [String]) -> String {
+        lines.enumerated().map { index, line in "\(code)\(index == lines.count - 1 ? " " : "-")\(line)" }.joined(separator: "\r\n")
+    }
+
+    /// `FROM:<a@b> SIZE=10` → ("a@b", ["SIZE": "10"]). Accepts a space after the colon and
+    /// a missing angle bracket pair, as many clients send them; `<>` is the null sender.
+    static func path(_ argument: Substring, keyword: String) -> (String, [String: String])? {
+        guard argument.uppercased().hasPrefix(keyword) else { return nil }
+        var rest = argument.dropFirst(keyword.count).drop { $0 == " " }
+        var address: Substring
+        if rest.first == "<" {
+            guard let close = rest.firstIndex(of: ">") else { return nil }
+            address = rest[rest.index(after: rest.startIndex)..<close]
+            rest = rest[rest.index(after: close)...]
+        } else {
+            address = rest.prefix { $0 != " " }
+            rest = rest.dropFirst(address.count)
+        }
+        if address.hasPrefix("@"), let colon = address.firstIndex(of: ":") { address = address[address.index(after: colon)...] }
+        if keyword == "TO:" && address.isEmpty { return nil }
+        var parameters: [String: String] = [:]
+        for word in rest.split(separator: " ") {
+            let pair = word.split(separator: "=", maxSplits: 1)
+            parameters[pair[0].uppercased()] = pair.count > 1 ? String(pair[1]) : ""
+        }
+        return (String(address), parameters)
+    }
+}
