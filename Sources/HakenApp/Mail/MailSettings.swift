@@ -1,4 +1,5 @@
 import Foundation
+import HakenMail
 
 /// Mail intake and sending settings (environment names in `fromEnvironment`).
 public struct MailSettings: Sendable, Equatable {
@@ -86,6 +87,9 @@ public struct MailSettings: Sendable, Equatable {
             relayStartTLS: value("HAKEN_SMTP_RELAY_STARTTLS") == "1"
         )
         settings.processing = value("HAKEN_MAIL_PROCESSING") != "0"
+        if let relay = settings.relay, SMTPClient.Relay(relay) == nil {
+            throw AppConfiguration.Problem.invalidNumber("HAKEN_SMTP_RELAY (host:port)", relay)
+        }
         return settings
     }
 

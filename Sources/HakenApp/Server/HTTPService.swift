@@ -23,6 +23,7 @@ public enum HakenServer {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: HTTPService(app: app))]
         if configuration.mail.smtpPort != 0 { services.append(.init(service: SMTPService(app: app))) }
         if configuration.mail.processing { services.append(.init(service: MailProcessingService(app: app))) }
+        if configuration.mail.relay != nil { services.append(.init(service: OutboxService(app: app))) }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
