@@ -90,9 +90,10 @@ enum ISO2022JPEncoder {
         var out: [UInt8] = []
         var inJIS = false
         for character in text {
-            if let ascii = character.asciiValue {
+            if character.unicodeScalars.allSatisfy(\.isASCII) {
+                // Not `asciiValue`: that turns the CRLF grapheme into a bare LF.
                 if inJIS { out += [0x1B, 0x28, 0x42]; inJIS = false }
-                out.append(ascii)
+                out += Array(String(character).utf8)
                 continue
             }
             var sjis = Iconv.encode(String(character), to: "CP932") ?? []
