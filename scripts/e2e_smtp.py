@@ -15,6 +15,8 @@ usage: scripts/e2e_smtp.py PATH/TO/hakendesk
 import datetime
 import email
 import email.policy
+import email.mime.image
+import email.mime.multipart
 import json
 import os
 import signal
@@ -233,6 +235,24 @@ def main():
         check("the end report got exactly one receipt", len(receipts) == 1, len(receipts))
         code = server.stop()
         check("SIGTERM stops the server cleanly", code == 0, code)
+
+        # 4. `hakendesk mail ingest` takes the same path: a photo mail from a file.
+        photo = email.mime.multipart.MIMEMultipart()
+        photo["From"] = BUSINESS
+        photo["To"] = SECRETARIAT
+        photo["Subject"] = Header(f"ばそな建設/専門家次郎/{day}({'月火水木金土日'[start.weekday()]}){start:%H:%M}~{end:%H:%M}", "utf-8")
+        photo["Message-ID"] = email.utils.make_msgid(domain="photo.example.jp")
+        image = email.mime.image.MIMEImage(b"\xff\xd8\xff\xe0" + bytes(range(256)) + b"\xff\xd9", "jpeg")
+        image.add_header("Content-Disposition", "attachment", filename="IMG_0001.JPG")
+        photo.attach(image)
+        path = os.path.join(data_dir, "photo.eml")
+        with open(path, "wb") as f:
+            f.write(photo.as_bytes())
+        env = dict(os.environ, HAKEN_DATA_DIR=data_dir, HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT)
+        if os.environ.get("HAKEN_E2E_DATABASE_URL"):
+            env["HAKEN_DATABASE_URL"] = os.environ["HAKEN_E2E_DATABASE_URL"]
+        ingest = subprocess.run([binary, "mail", "ingest", path], env=env, capture_output=True, text=True)
+        check("mail ingest records the photo", ingest.returncode == 0 and " matched " in ingest.stdout, ingest.stdout + ingest.stderr[-500:])
     finally:
         if server.process and server.process.poll() is None:
             server.process.kill()

@@ -12,10 +12,11 @@ let dayAfterExample = Date(timeIntervalSince1970: 1_566_442_800)
 
 extension TestDatabase {
     /// A fully configured HakenDesk (the same `configure` as `hakendesk serve`) on a fresh database.
-    func withHakenApp(now: Date = dayAfterExample, _ body: (Application) async throws -> Void) async throws {
+    func withHakenApp(now: Date = dayAfterExample, mail: MailSettings = MailSettings(),
+                      _ body: (Application) async throws -> Void) async throws {
         try await withApp(configure: { app, store in
             app.hakenClock = .fixed(now)
-            try await HakenApp.configure(app, AppConfiguration(store: store, adminToken: adminToken))
+            try await HakenApp.configure(app, AppConfiguration(store: store, adminToken: adminToken, mail: mail))
         }, body)
     }
 }

@@ -66,8 +66,8 @@ import Vapor
         }
     }
 
-    func withWorld(_ database: TestDatabase, _ body: (World) async throws -> Void) async throws {
-        try await database.withHakenApp { app in
+    func withWorld(_ database: TestDatabase, mail: MailSettings = MailSettings(), _ body: (World) async throws -> Void) async throws {
+        try await database.withHakenApp(mail: mail) { app in
             let parties = try await app.seedParties()
             let dispatch = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties)).id
             try await body(World(app: app, parties: parties, dispatch: dispatch))
@@ -217,6 +217,46 @@ import Vapor
             #expect(try await world.app.call(.POST, "api/v1/inbound-mail", token: institutionToken, rawBody: "x").status == .forbidden)
             #expect(try await world.app.call(.POST, "api/v1/inbound-mail", rawBody: "").status == .badRequest)
             #expect(try await world.app.call(.GET, "api/v1/mail", token: institutionToken).status == .forbidden)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func failedAuthenticationAtOurOwnMTASendsTheReportToReview(database: TestDatabase) async throws {
+        var settings = MailSettings()
+        settings.trustedAuthservID = "mx.haken.example"
+        try await withWorld(database, mail: settings) { world in
+            let forged = Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30",
+                                   extraHeaders: ["Authentication-Results: mx.haken.example; spf=fail smtp.mailfrom=basona.example.jp; dmarc=fail"])
+            _ = try await world.send(forged, at: Self.on21("10:30"))
+            #expect(try await world.evidence("startReport")["status"] as? String == "review")
+            #expect(try await world.lastMail().status == "review")
+            // Results from a host we do not trust are ignored.
+            let other = Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00",
+                                  extraHeaders: ["Authentication-Results: mx.elsewhere.example; dmarc=fail"])
+            _ = try await world.send(other, at: Self.on21("15:00"))
+            #expect(try await world.evidence("endReport")["status"] as? String == "accepted")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testDEC9_receiptsToOneSenderAreLimitedPerHour(database: TestDatabase) async throws {
+        var settings = MailSettings()
+        settings.receiptsPerHour = 2
+        try await withWorld(database, mail: settings) { world in
+            for minute in 0..<4 {
+                _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "よろしくお願いします \(minute)"), at: Self.on21("10:3\(minute)"))
+            }
+            #expect(try await InboundMailModel.query(on: world.app.db).count() == 4)
+            #expect(try await world.receipts().count == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func testAFT1_institutionMaySendTheConsentForItsBusiness(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "yorozu@example.jp", subject: "ばそな建設様 写真提出の同意書", pdfName: "doui.pdf"), at: Self.on21("17:00"))
+            #expect(try await world.lastMail().status == "review")
+            #expect(try await world.evidence("photoConsent")["status"] as? String == "review")
         }
     }
 }

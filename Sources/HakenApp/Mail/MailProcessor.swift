@@ -44,7 +44,10 @@ public struct MailProcessor: Sendable {
     func process(_ row: InboundMailModel, on db: Database) async throws {
         let raw = try blobs.read(row.rawPath)
         var images: [Int: [UInt8]] = [:]
-        let message = MailReader.read(raw) { index, chunk in images[index, default: []].append(contentsOf: chunk) }
+        // Only pictures are kept as files; other attachments are hashed and let go.
+        let message = MailReader.read(raw) { index, type, chunk in
+            if type.hasPrefix("image/") { images[index, default: []].append(contentsOf: chunk) }
+        }
         var imageFiles: [String] = []
         for (index, attachment) in message.attachments.enumerated() where attachment.contentType.hasPrefix("image/") {
             if let bytes = images[index] {

@@ -8,7 +8,8 @@ public enum MailReader {
     /// Nesting deeper than this is treated as a leaf (and reported): real mail never needs it.
     public static let maximumDepth = 40
 
-    public typealias AttachmentSink = (_ index: Int, _ chunk: UnsafeBufferPointer<UInt8>) -> Void
+    /// Receives each attachment's decoded bytes in chunks, with its index and declared type.
+    public typealias AttachmentSink = (_ index: Int, _ contentType: String, _ chunk: UnsafeBufferPointer<UInt8>) -> Void
 
     public static func read(_ bytes: [UInt8], attachmentSink: AttachmentSink? = nil) -> MailMessage {
         bytes.withUnsafeBufferPointer { read($0, attachmentSink: attachmentSink) }
@@ -123,7 +124,7 @@ public enum MailReader {
                 let known = decode(body, encoding: encoding) { chunk in
                     hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
                     size += chunk.count
-                    sink?(index, chunk)
+                    sink?(index, type, chunk)
                 }
                 if !known { appendOnce(&problems, "unknown-transfer-encoding") }
                 let digest = hasher.finalize().map { byte in
