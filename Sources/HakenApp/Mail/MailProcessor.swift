@@ -43,18 +43,22 @@ public struct MailProcessor: Sendable {
 
     func process(_ row: InboundMailModel, on db: Database) async throws {
         let raw = try blobs.read(row.rawPath)
-        var images: [Int: [UInt8]] = [:]
-        // Only pictures are kept as files; other attachments are hashed and let go.
+        // Pictures are decoded straight into the blob store as they stream out of the
+        // reader; other attachments are only hashed.
+        var writers: [Int: BlobStore.Writer] = [:]
+        var writeError: (any Error)?
+        let blobs = self.blobs
         let message = MailReader.read(raw) { index, type, chunk in
-            if type.hasPrefix("image/") { images[index, default: []].append(contentsOf: chunk) }
-        }
-        var imageFiles: [String] = []
-        for (index, attachment) in message.attachments.enumerated() where attachment.contentType.hasPrefix("image/") {
-            if let bytes = images[index] {
-                let suffix = attachment.contentType == "image/jpeg" ? ".jpg" : "." + (attachment.contentType.split(separator: "/").last.map(String.init) ?? "bin")
-                imageFiles.append(try blobs.put(bytes, kind: "files", suffix: suffix).path)
+            guard type.hasPrefix("image/"), writeError == nil else { return }
+            if writers[index] == nil {
+                let suffix = type == "image/jpeg" ? ".jpg" : "." + (type.split(separator: "/").last.map(String.init) ?? "bin")
+                do { writers[index] = try blobs.writer(kind: "files", suffix: suffix) } catch { writeError = error }
             }
+            writers[index]?.append(chunk)
         }
+        if let writeError { throw writeError }
+        var imageFiles: [String] = []
+        for index in writers.keys.sorted() { imageFiles.append(try writers[index]!.finish().path) }
         let decision = try await decide(message, row: row, imageFiles: imageFiles, on: db)
         try await db.transaction { tx in
             try await apply(decision, message: message, row: row, on: tx)
