@@ -22,6 +22,7 @@ import os
 import signal
 import socket
 import smtplib
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -65,8 +66,9 @@ class Relay:
 
 
 class Server:
-    def __init__(self, binary, data_dir, http_port, smtp_port, relay_port):
+    def __init__(self, binary, data_dir, http_port, smtp_port, relay_port, cert, key):
         self.binary, self.data_dir = binary, data_dir
+        self.cert, self.key = cert, key
         self.http_port, self.smtp_port, self.relay_port = http_port, smtp_port, relay_port
         self.process = None
 
@@ -74,7 +76,8 @@ class Server:
         env = dict(os.environ, HAKEN_DATA_DIR=self.data_dir, HAKEN_HTTP_PORT=str(self.http_port),
                    HAKEN_SMTP_PORT=str(self.smtp_port), HAKEN_ADMIN_TOKEN=ADMIN, HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT,
                    HAKEN_SMTP_RELAY=f"127.0.0.1:{self.relay_port}", HAKEN_MAIL_PROCESSING="1" if processing else "0",
-                   HAKEN_SMTP_MAX_SIZE="200000")
+                   HAKEN_SMTP_MAX_SIZE="200000", HAKEN_SMTP_TLS_CERT=self.cert, HAKEN_SMTP_TLS_KEY=self.key,
+                   HAKEN_SMTP_RELAY_STARTTLS="1", HAKEN_SMTP_RELAY_CA=self.cert)
         if os.environ.get("HAKEN_E2E_DATABASE_URL"):
             env["HAKEN_DATABASE_URL"] = os.environ["HAKEN_E2E_DATABASE_URL"]
         self.log = open(os.path.join(self.data_dir, "serve.log"), "ab")
@@ -140,11 +143,18 @@ def main():
     end = start + datetime.timedelta(minutes=2)
     day = f"{start.month}月{start.day}日"
 
-    relay_handler = Relay()
-    relay = Controller(relay_handler, hostname="127.0.0.1", port=free_port())
-    relay.start()
     data_dir = tempfile.mkdtemp(prefix="hakendesk-e2e-")
-    server = Server(binary, data_dir, free_port(), free_port(), relay.port)
+    # One self-signed certificate for our STARTTLS and the relay's (which requires it).
+    cert, key = os.path.join(data_dir, "cert.pem"), os.path.join(data_dir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    relay_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    relay_tls.load_cert_chain(cert, key)
+    relay_handler = Relay()
+    relay = Controller(relay_handler, hostname="127.0.0.1", port=free_port(), tls_context=relay_tls, require_starttls=True)
+    relay.start()
+    server = Server(binary, data_dir, free_port(), free_port(), relay.port, cert, key)
     server.start()
     try:
         institution = server.api("POST", "/api/v1/institutions", {"name": "東京都よろず支援拠点", "kind": "yorozu", "email": "yorozu@example.jp"})["id"]
@@ -179,7 +189,7 @@ def main():
         check("start report recorded as accepted evidence", wait_for(lambda: evidence("startReport") == "accepted"), evidence("startReport"))
 
         receipt = wait_for(lambda: [m for m in relay_handler.messages if BUSINESS in m[1]])
-        check("a receipt reaches the relay", bool(receipt))
+        check("a receipt reaches the relay (over STARTTLS, which the relay requires)", bool(receipt))
         if receipt:
             parsed = email.message_from_bytes(receipt[0][2], policy=email.policy.default)
             check("the receipt says what was understood", "支援開始報告を受け付けました" in parsed.get_content(), parsed.get_content()[:200])
@@ -217,6 +227,33 @@ def main():
                 return json.loads(response.read())
         utf8_row = wait_for(lambda: [m for m in mails() if m["subject"] == utf8_subject and m["status"] != "queued"])
         check("8-bit subject read as typed", bool(utf8_row), json.dumps(mails(), ensure_ascii=False)[:500])
+
+        # STARTTLS on our server; plain text pipelined behind the command must not be run inside TLS.
+        client_tls = ssl.create_default_context(cafile=cert)
+        with smtplib.SMTP("127.0.0.1", server.smtp_port) as smtp:
+            smtp.ehlo()
+            check("EHLO offers STARTTLS when a certificate is configured", smtp.has_extn("starttls"))
+            smtp.starttls(context=client_tls)
+            smtp.ehlo()
+            check("after STARTTLS STARTTLS is no longer offered", not smtp.has_extn("starttls"))
+            refused = smtp.sendmail(BUSINESS, [SECRETARIAT], report_mail(f"ばそな建設/専門家次郎/{day} {start:%H:%M}",
+                                                                           message_id="<tls@e2e>").as_bytes())
+            check("a report over TLS is accepted", refused == {})
+        with socket.create_connection(("127.0.0.1", server.smtp_port)) as raw:
+            raw.settimeout(10)
+            reader = raw.makefile("rb")
+            reader.readline()
+            raw.sendall(b"EHLO inject.example\r\n")
+            while not reader.readline().startswith(b"250 "):
+                pass
+            raw.sendall(b"STARTTLS\r\nRSET\r\n")
+            ready = reader.readline()
+            tls = client_tls.wrap_socket(raw, server_hostname="localhost")
+            tls.sendall(b"EHLO after.example\r\n")
+            first = tls.makefile("rb").readline()
+            check("STARTTLS answers 220 and ignores commands injected behind it", ready.startswith(b"220") and first.startswith(b"250-"),
+                  (ready, first))
+            tls.close()
 
         # 3. Killed between 250 and processing: processed once after the restart (DEC-8).
         server.stop()

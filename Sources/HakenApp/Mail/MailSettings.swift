@@ -29,6 +29,12 @@ public struct MailSettings: Sendable, Equatable {
     public var relayPassword: String?
     /// `HAKEN_SMTP_RELAY_STARTTLS=1`: require STARTTLS at the relay.
     public var relayStartTLS: Bool
+    /// `HAKEN_SMTP_RELAY_CA`: a CA certificate (PEM) to trust for the relay besides the system's.
+    public var relayCAFile: String?
+    /// `HAKEN_SMTP_TLS_CERT` / `HAKEN_SMTP_TLS_KEY`: certificate chain and key (PEM) for
+    /// STARTTLS on our SMTP server; without them STARTTLS is not offered.
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
     /// `HAKEN_MAIL_PROCESSING=0` runs intake only (the mail waits queued until a node with
     /// processing starts); tests use it to stop between the 250 and the processing.
     public var processing: Bool = true
@@ -59,6 +65,11 @@ public struct MailSettings: Sendable, Equatable {
         self.relayStartTLS = relayStartTLS
     }
 
+    /// The relay as the SMTP client takes it (nil without HAKEN_SMTP_RELAY).
+    public var relayConfiguration: SMTPClient.Relay? {
+        relay.flatMap { SMTPClient.Relay($0, user: relayUser, password: relayPassword, startTLS: relayStartTLS, caFile: relayCAFile) }
+    }
+
     static func fromEnvironment(_ environment: [String: String], httpHost: String) throws -> MailSettings {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         func list(_ name: String) -> [String]? {
@@ -87,6 +98,12 @@ public struct MailSettings: Sendable, Equatable {
             relayStartTLS: value("HAKEN_SMTP_RELAY_STARTTLS") == "1"
         )
         settings.processing = value("HAKEN_MAIL_PROCESSING") != "0"
+        settings.relayCAFile = value("HAKEN_SMTP_RELAY_CA")
+        settings.tlsCertificateFile = value("HAKEN_SMTP_TLS_CERT")
+        settings.tlsKeyFile = value("HAKEN_SMTP_TLS_KEY")
+        if (settings.tlsCertificateFile == nil) != (settings.tlsKeyFile == nil) {
+            throw AppConfiguration.Problem.invalidNumber("HAKEN_SMTP_TLS_CERT and HAKEN_SMTP_TLS_KEY (both or neither)", "")
+        }
         if let relay = settings.relay, SMTPClient.Relay(relay) == nil {
             throw AppConfiguration.Problem.invalidNumber("HAKEN_SMTP_RELAY (host:port)", relay)
         }

@@ -19,7 +19,7 @@ public struct OutboxSender: Sendable {
     let clock: HakenClock
 
     public init(settings: MailSettings, group: any EventLoopGroup, clock: HakenClock) throws {
-        guard let text = settings.relay, let relay = SMTPClient.Relay(text, user: settings.relayUser, password: settings.relayPassword) else {
+        guard let relay = settings.relayConfiguration else {
             throw Abort(.internalServerError, reason: "HAKEN_SMTP_RELAY must be host:port")
         }
         self.relay = relay

@@ -1,6 +1,7 @@
 import Foundation
 import HakenMail
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import Vapor
 
@@ -16,11 +17,20 @@ public struct SMTPService: Service {
         let settings = services.configuration.mail
         let logger = Logger(label: "hakendesk.smtp")
         let app = self.app
+        var tls: NIOSSLContext?
+        if let certificate = settings.tlsCertificateFile, let key = settings.tlsKeyFile {
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            tls = try NIOSSLContext(configuration: configuration)
+        }
         let server = SMTPServer(
             configuration: .init(
                 host: settings.smtpHost, port: settings.smtpPort,
                 session: .init(hostname: settings.senderAddress.split(separator: "@").last.map(String.init) ?? "hakendesk",
-                               acceptedRecipients: settings.secretariatAddresses, maxMessageSize: settings.maxMessageSize)
+                               acceptedRecipients: settings.secretariatAddresses, maxMessageSize: settings.maxMessageSize,
+                               startTLS: tls != nil),
+                tls: tls
             ),
             group: app.eventLoopGroup, logger: logger
         ) { envelope, message in

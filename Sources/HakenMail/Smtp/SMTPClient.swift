@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Sends one message through a relay (RFC 5321 client side, SwiftNIO): EHLO, optional
 /// AUTH PLAIN, MAIL, RCPT, DATA with dot-stuffing, QUIT. Every reply is checked; a 4xx
@@ -11,15 +12,20 @@ public struct SMTPClient: Sendable {
         public var port: Int
         public var user: String?
         public var password: String?
+        /// Require STARTTLS before anything else is said.
+        public var startTLS: Bool
+        /// A CA certificate (PEM) to trust besides the system's, for a relay with a private CA.
+        public var caFile: String?
 
-        public init(host: String, port: Int, user: String? = nil, password: String? = nil) {
+        public init(host: String, port: Int, user: String? = nil, password: String? = nil, startTLS: Bool = false, caFile: String? = nil) {
             self.host = host; self.port = port; self.user = user; self.password = password
+            self.startTLS = startTLS; self.caFile = caFile
         }
 
         /// `host:port`.
-        public init?(_ text: String, user: String? = nil, password: String? = nil) {
+        public init?(_ text: String, user: String? = nil, password: String? = nil, startTLS: Bool = false, caFile: String? = nil) {
             guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
-            self.init(host: String(text[..<colon]), port: port, user: user, password: password)
+            self.init(host: String(text[..<colon]), port: port, user: user, password: password, startTLS: startTLS, caFile: caFile)
         }
     }
 
@@ -79,7 +85,15 @@ public struct SMTPClient: Sendable {
             }
             _ = try await expect(220...220, "greeting")
             try await write("EHLO \(heloName)\r\n")
-            let ehlo = try await expect(250...250, "EHLO")
+            var ehlo = try await expect(250...250, "EHLO")
+            if relay.startTLS {
+                guard ehlo.uppercased().contains("STARTTLS") else { throw Failure.temporary("relay does not offer STARTTLS") }
+                try await write("STARTTLS\r\n")
+                _ = try await expect(220...220, "STARTTLS")
+                try await startTLS(on: channel.channel)
+                try await write("EHLO \(heloName)\r\n")
+                ehlo = try await expect(250...250, "EHLO after STARTTLS")
+            }
             if let user = relay.user, let password = relay.password {
                 guard ehlo.uppercased().contains("AUTH") else { throw Failure.permanent("relay offers no AUTH") }
                 let token = Data(([0] + Array(user.utf8) + [0] + Array(password.utf8))).base64EncodedString()
@@ -99,6 +113,19 @@ public struct SMTPClient: Sendable {
             _ = try? await replies.next()
             return final
         }
+    }
+
+    /// Puts TLS in front of the connection (after the relay's 220 to STARTTLS), verifying the
+    /// relay's certificate against the system's roots and `caFile`.
+    func startTLS(on channel: any Channel) async throws {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile = relay.caFile { configuration.additionalTrustRoots = [.file(caFile)] }
+        let context = try NIOSSLContext(configuration: configuration)
+        let isAddress = relay.host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" }
+        let hostname = isAddress ? nil : relay.host
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: hostname), position: .first)
+        }.get()
     }
 
     /// CRLF line ends, a leading dot doubled, and the terminating `.` line.

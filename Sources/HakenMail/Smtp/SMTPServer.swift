@@ -2,6 +2,8 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
+import NIOTLS
 
 /// HakenDesk's SMTP listener (SwiftNIO). Each connection gets the line framing, an idle
 /// timeout and an `SMTPSessionHandler`; a delivered message goes to `deliver`, which must
@@ -14,9 +16,12 @@ public final class SMTPServer: Sendable {
         public var maxConnections: Int
         public var idleTimeout: TimeAmount
         public var maxLineLength: Int
+        /// The certificate for STARTTLS; nil: not offered.
+        public var tls: NIOSSLContext?
 
         public init(host: String, port: Int, session: SMTPSession.Configuration, maxConnections: Int = 500,
-                    idleTimeout: TimeAmount = .minutes(5), maxLineLength: Int = 64 * 1024) {
+                    idleTimeout: TimeAmount = .minutes(5), maxLineLength: Int = 64 * 1024, tls: NIOSSLContext? = nil) {
+            self.tls = tls
             self.host = host
             self.port = port
             self.session = session
@@ -97,6 +102,9 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     var waiting: [SMTPLine] = []
     var counted = false
     var closing = false
+    /// After STARTTLS, until the handshake is done: anything that arrives is plain text that
+    /// was pipelined behind the command (an injection attempt, RFC 3207 §4.2) and is dropped.
+    var awaitingHandshake = false
 
     init(server: SMTPServer) {
         self.server = server
@@ -122,6 +130,7 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
+        if awaitingHandshake { return }
         if storing || closing {
             waiting.append(line)
             return
@@ -143,10 +152,23 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
             switch action {
             case .reply(let text):
                 send(context, text)
+            case .startTLS:
+                guard let tls = server.configuration.tls else { continue }
+                waiting.removeAll()
+                awaitingHandshake = true
+                // The 220 has already been written in plain text; the TLS handler goes in
+                // front of everything before the next byte is read.
+                do {
+                    try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
+                } catch {
+                    context.close(promise: nil)
+                }
+                return
             case .close:
                 closing = true
-                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
-                    context.close(promise: nil)
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                    channel.close(promise: nil)
                 }
                 return
             case .deliver(let envelope, let message):
@@ -154,21 +176,29 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
                 let promise = context.eventLoop.makePromise(of: String.self)
                 let deliver = server.deliver
                 promise.completeWithTask { try await deliver(envelope, message) }
-                promise.futureResult.whenComplete { [self] result in
-                    storing = false
-                    let queueID: String?
-                    switch result {
-                    case .success(let id): queueID = id
-                    case .failure(let error):
-                        server.logger.error("could not store a message", metadata: ["error": "\(error)"])
-                        queueID = nil
-                    }
-                    perform(session.delivered(queueID: queueID), context: context)
-                    drainWaiting(context: context)
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                promise.futureResult.whenComplete { result in
+                    let (handler, context) = bound.value
+                    handler.finishDelivery(result, context: context)
                 }
                 return
             }
         }
+    }
+
+    /// Back on the event loop once the message is stored (or could not be): answer it, then
+    /// go on with whatever the client pipelined meanwhile.
+    func finishDelivery(_ result: Result<String, any Error>, context: ChannelHandlerContext) {
+        storing = false
+        let queueID: String?
+        switch result {
+        case .success(let id): queueID = id
+        case .failure(let error):
+            server.logger.error("could not store a message", metadata: ["error": "\(error)"])
+            queueID = nil
+        }
+        perform(session.delivered(queueID: queueID), context: context)
+        drainWaiting(context: context)
     }
 
     func drainWaiting(context: ChannelHandlerContext) {
@@ -178,6 +208,10 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
+            awaitingHandshake = false
+            return
+        }
         if event is IdleStateHandler.IdleStateEvent {
             send(context, "421 4.4.2 \(server.configuration.session.hostname) Idle timeout, closing connection")
             context.close(promise: nil)

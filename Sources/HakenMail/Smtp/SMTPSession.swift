@@ -10,8 +10,12 @@ public struct SMTPSession: Sendable {
         public var maxRecipients: Int
         /// After this many bad commands the connection is closed.
         public var maxErrors: Int
+        /// Whether STARTTLS is offered (a certificate is configured).
+        public var startTLS: Bool
 
-        public init(hostname: String, acceptedRecipients: [String], maxMessageSize: Int, maxRecipients: Int = 100, maxErrors: Int = 10) {
+        public init(hostname: String, acceptedRecipients: [String], maxMessageSize: Int, maxRecipients: Int = 100, maxErrors: Int = 10,
+                    startTLS: Bool = false) {
+            self.startTLS = startTLS
             self.hostname = hostname
             self.acceptedRecipients = Set(acceptedRecipients.map { $0.lowercased() })
             self.maxMessageSize = maxMessageSize
@@ -30,6 +34,8 @@ public struct SMTPSession: Sendable {
         case reply(String)
         /// The message is complete: store it, then answer with `deliveryReply`.
         case deliver(Envelope, [UInt8])
+        /// Switch the connection to TLS now (after the 220 went out in plain text).
+        case startTLS
         case close
     }
 
@@ -43,6 +49,8 @@ public struct SMTPSession: Sendable {
     var data: [UInt8] = []
     var dataTooLarge = false
     var errors = 0
+    /// The connection is encrypted (STARTTLS done).
+    public private(set) var secure = false
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
@@ -64,8 +72,10 @@ public struct SMTPSession: Sendable {
             resetTransaction()
             state = .ready
             if verb == "HELO" { return [.reply("250 \(configuration.hostname)")] }
-            return [.reply(multiline(250, [configuration.hostname, "SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8",
-                                           "PIPELINING", "ENHANCEDSTATUSCODES"]))]
+            var extensions = [configuration.hostname, "SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8",
+                              "PIPELINING", "ENHANCEDSTATUSCODES"]
+            if configuration.startTLS && !secure { extensions.append("STARTTLS") }
+            return [.reply(multiline(250, extensions))]
         case "MAIL":
             guard state != .greeted else { return error("503 5.5.1 Send EHLO first") }
             guard state == .ready else { return error("503 5.5.1 Nested MAIL command") }
@@ -107,7 +117,15 @@ public struct SMTPSession: Sendable {
         case "HELP":
             return [.reply("214 2.0.0 HakenDesk accepts reports for \(configuration.acceptedRecipients.sorted().joined(separator: ", "))")]
         case "STARTTLS":
-            return error("502 5.5.1 STARTTLS is not configured")
+            guard configuration.startTLS else { return error("502 5.5.1 STARTTLS is not configured") }
+            guard !secure else { return error("503 5.5.1 TLS already active") }
+            guard argument.isEmpty else { return error("501 5.5.4 STARTTLS takes no parameters") }
+            guard state != .greeted else { return error("503 5.5.1 Send EHLO first") }
+            // RFC 3207: everything before is forgotten; the client must EHLO again.
+            resetTransaction()
+            state = .greeted
+            secure = true
+            return [.reply("220 2.0.0 Ready to start TLS"), .startTLS]
         case "AUTH":
             return error("502 5.5.1 AUTH is not offered")
         case "BDAT":
