@@ -82,7 +82,11 @@ let package = Package(
             path: "Tests/HakenTestSupport"
         ),
         .testTarget(name: "HakenCoreTests", dependencies: ["HakenCore"]),
-        .testTarget(name: "HakenMailTests", dependencies: ["HakenMail"], resources: [.copy("Corpus")]),
+        .testTarget(
+            name: "HakenMailTests",
+            dependencies: ["HakenMail", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Corpus")]
+        ),
         .testTarget(
             name: "HakenStoreTests",
             dependencies: ["HakenStore", "HakenCore", "HakenTestSupport"]

@@ -8,7 +8,7 @@ import HakenStore
 public enum Outbox {
     /// DEC-9: a receipt for one inbound mail, unless this sender already got
     /// `receiptsPerHour` receipts in the last hour (a loop or a flood).
-    static func enqueueReceipt(to recipient: String, subject: String, body: String, inReplyTo: String?, mailID: UUID,
+    public static func enqueueReceipt(to recipient: String, subject: String, body: String, inReplyTo: String?, mailID: UUID,
                                settings: MailSettings, now: Date, on db: Database) async throws {
         let key = "receipt:\(mailID.uuidString.lowercased())"
         guard try await OutboxModel.query(on: db).filter(\.$dedupeKey == key).count() == 0 else { return }
