@@ -30,47 +30,9 @@ public struct BlobStore: Sendable {
 
     /// Stores `bytes` durably under `kind` (`mail`, `files`) with `suffix` (`.eml`, `.jpg`).
     public func put(_ bytes: UnsafeRawBufferPointer, kind: String, suffix: String) throws -> Stored {
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        let relative = "\(kind)/\(digest.prefix(2))/\(digest.dropFirst(2).prefix(2))/\(digest)\(suffix)"
-        let target = root.appendingPathComponent(relative)
-        if FileManager.default.fileExists(atPath: target.path) {
-            return Stored(path: relative, sha256: digest, size: bytes.count)
-        }
-        let folder = target.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appendingPathComponent(".tmp-\(UUID().uuidString)")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o640)
-        guard fd >= 0 else { throw Failure.io("open \(temporary.path)", errno) }
-        var written = 0
-        while written < bytes.count {
-            let n = write(fd, bytes.baseAddress! + written, bytes.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary.path)
-                throw Failure.io("write", code)
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else {
-            let code = errno
-            close(fd)
-            unlink(temporary.path)
-            throw Failure.io("fsync", code)
-        }
-        close(fd)
-        guard rename(temporary.path, target.path) == 0 else {
-            let code = errno
-            unlink(temporary.path)
-            throw Failure.io("rename", code)
-        }
-        let dirFD = open(folder.path, O_RDONLY | O_DIRECTORY)
-        if dirFD >= 0 {
-            _ = fsync(dirFD)
-            close(dirFD)
-        }
-        return Stored(path: relative, sha256: digest, size: bytes.count)
+        let writer = try writer(kind: kind, suffix: suffix)
+        writer.append(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        return try writer.finish()
     }
 
     public func put(_ bytes: [UInt8], kind: String, suffix: String) throws -> Stored {

@@ -1,3 +1,5 @@
+import HakenCore
+
 /// A small JSON value with keys kept in the order they are written, so that
 /// `hakendesk mail inspect` prints a stable, readable object.
 public indirect enum JSONText: Equatable, Sendable {
@@ -43,24 +45,5 @@ public indirect enum JSONText: Equatable, Sendable {
         }
     }
 
-    static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value) {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    static func quote(_ text: String, into out: inout String) { JSONQuoting.quote(text, into: &out) }
 }

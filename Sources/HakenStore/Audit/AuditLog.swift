@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import HakenCore
 
 /// The append-only, hash-chained audit log (NOTE-3). Each entry holds the SHA-256 of the
 /// previous one, so changing or removing any entry breaks every hash after it.
@@ -98,25 +99,8 @@ public enum AuditLog {
         "{" + details.keys.sorted().map { "\(jsonString($0)):\(jsonString(details[$0]!))" }.joined(separator: ",") + "}"
     }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// The chain's hashes depend on this quoting: changing it would break existing logs.
+    static func jsonString(_ text: String) -> String { JSONQuoting.quoted(text) }
 
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()

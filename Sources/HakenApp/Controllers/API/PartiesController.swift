@@ -13,39 +13,35 @@ enum PartiesController {
     static func createInstitution(req: Request) async throws -> Response {
         let principal = try req.principal(in: [.secretariat])
         let profile = try InstitutionProfile.validate(try req.content.decode(InstitutionProfile.Input.self))
-        let model = InstitutionModel(profile: profile)
-        try await req.db.transaction { db in
-            try await model.create(on: db)
-            try await AuditLog.append(.init(actor: principal.actor, action: "institution.create", subject: "institution/\(try model.requireID())",
-                                            details: ["name": profile.name, "kind": profile.kind.rawValue]), on: db)
-        }
-        return try await created(model.requireID(), path: "institutions", req: req)
+        return try await create(InstitutionModel(profile: profile), kind: "institution", path: "institutions", by: principal,
+                                details: ["name": profile.name, "kind": profile.kind.rawValue], req: req)
     }
 
     static func createExpert(req: Request) async throws -> Response {
         let principal = try req.principal(in: [.secretariat])
         let profile = try ExpertProfile.validate(try req.content.decode(ExpertProfile.Input.self))
         try await AddressRegistry.ensureFree([profile.email], fields: ["email"], on: req.db)
-        let model = ExpertModel(profile: profile)
-        try await req.db.transaction { db in
-            try await model.create(on: db)
-            try await AuditLog.append(.init(actor: principal.actor, action: "expert.create", subject: "expert/\(try model.requireID())",
-                                            details: ["name": profile.name]), on: db)
-        }
-        return try await created(model.requireID(), path: "experts", req: req)
+        return try await create(ExpertModel(profile: profile), kind: "expert", path: "experts", by: principal,
+                                details: ["name": profile.name], req: req)
     }
 
     static func createBusiness(req: Request) async throws -> Response {
         let principal = try req.principal(in: [.secretariat])
         let profile = try BusinessProfile.validate(try req.content.decode(BusinessProfile.Input.self))
         try await AddressRegistry.ensureFree(profile.reportingAddresses, fields: ["email", "mobileEmail"], on: req.db)
-        let model = BusinessModel(profile: profile)
+        return try await create(BusinessModel(profile: profile), kind: "business", path: "businesses", by: principal,
+                                details: ["name": profile.name, "email": profile.registeredEmail.address], req: req)
+    }
+
+    /// Inserts a party and its audit entry in one transaction, and answers 201 with its id.
+    static func create<M: Model>(_ model: M, kind: String, path: String, by principal: Principal, details: [String: String],
+                                 req: Request) async throws -> Response where M.IDValue == UUID {
         try await req.db.transaction { db in
             try await model.create(on: db)
-            try await AuditLog.append(.init(actor: principal.actor, action: "business.create", subject: "business/\(try model.requireID())",
-                                            details: ["name": profile.name, "email": profile.registeredEmail.address]), on: db)
+            try await AuditLog.append(.init(actor: principal.actor, action: "\(kind).create", subject: "\(kind)/\(try model.requireID())",
+                                            details: details), on: db)
         }
-        return try await created(model.requireID(), path: "businesses", req: req)
+        return try await created(model.requireID(), path: path, req: req)
     }
 
     static func created(_ id: UUID, path: String, req: Request) async throws -> Response {
