@@ -77,7 +77,8 @@ class Server:
                    HAKEN_SMTP_PORT=str(self.smtp_port), HAKEN_ADMIN_TOKEN=ADMIN, HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT,
                    HAKEN_SMTP_RELAY=f"127.0.0.1:{self.relay_port}", HAKEN_MAIL_PROCESSING="1" if processing else "0",
                    HAKEN_SMTP_MAX_SIZE="200000", HAKEN_SMTP_TLS_CERT=self.cert, HAKEN_SMTP_TLS_KEY=self.key,
-                   HAKEN_SMTP_RELAY_STARTTLS="1", HAKEN_SMTP_RELAY_CA=self.cert)
+                   HAKEN_SMTP_RELAY_STARTTLS="1", HAKEN_SMTP_RELAY_CA=self.cert,
+                   HAKEN_SMTP_RELAY_USER="hakendesk", HAKEN_SMTP_RELAY_PASSWORD="relay-secret")
         if os.environ.get("HAKEN_E2E_DATABASE_URL"):
             env["HAKEN_DATABASE_URL"] = os.environ["HAKEN_E2E_DATABASE_URL"]
         self.log = open(os.path.join(self.data_dir, "serve.log"), "ab")
@@ -152,7 +153,12 @@ def main():
     relay_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     relay_tls.load_cert_chain(cert, key)
     relay_handler = Relay()
-    relay = Controller(relay_handler, hostname="127.0.0.1", port=free_port(), tls_context=relay_tls, require_starttls=True)
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+        ok = mechanism == "PLAIN" and auth_data.login == b"hakendesk" and auth_data.password == b"relay-secret"
+        return AuthResult(success=ok)
+    relay = Controller(relay_handler, hostname="127.0.0.1", port=free_port(), tls_context=relay_tls, require_starttls=True,
+                       authenticator=authenticate, auth_required=True)
     relay.start()
     server = Server(binary, data_dir, free_port(), free_port(), relay.port, cert, key)
     server.start()
@@ -189,7 +195,7 @@ def main():
         check("start report recorded as accepted evidence", wait_for(lambda: evidence("startReport") == "accepted"), evidence("startReport"))
 
         receipt = wait_for(lambda: [m for m in relay_handler.messages if BUSINESS in m[1]])
-        check("a receipt reaches the relay (over STARTTLS, which the relay requires)", bool(receipt))
+        check("a receipt reaches the relay (STARTTLS and AUTH PLAIN, which the relay requires)", bool(receipt))
         if receipt:
             parsed = email.message_from_bytes(receipt[0][2], policy=email.policy.default)
             check("the receipt says what was understood", "支援開始報告を受け付けました" in parsed.get_content(), parsed.get_content()[:200])
