@@ -38,6 +38,10 @@ public struct MailSettings: Sendable, Equatable {
     /// `HAKEN_MAIL_PROCESSING=0` runs intake only (the mail waits queued until a node with
     /// processing starts); tests use it to stop between the 250 and the processing.
     public var processing: Bool = true
+    /// `HAKEN_SMTP_IDLE_TIMEOUT`: seconds a connection may go without sending a complete line.
+    public var idleTimeoutSeconds: Int = 300
+    /// `HAKEN_SMTP_MAX_CONNECTIONS`: simultaneous SMTP connections; more get 421.
+    public var maxConnections: Int = 2000
 
     public static let defaultMobileDomains = [
         "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "disney.ne.jp",
@@ -99,6 +103,8 @@ public struct MailSettings: Sendable, Equatable {
         )
         settings.processing = value("HAKEN_MAIL_PROCESSING") != "0"
         settings.relayCAFile = value("HAKEN_SMTP_RELAY_CA")
+        settings.idleTimeoutSeconds = try number("HAKEN_SMTP_IDLE_TIMEOUT", 300, 1...3600)
+        settings.maxConnections = try number("HAKEN_SMTP_MAX_CONNECTIONS", 2000, 1...100_000)
         settings.tlsCertificateFile = value("HAKEN_SMTP_TLS_CERT")
         settings.tlsKeyFile = value("HAKEN_SMTP_TLS_KEY")
         if (settings.tlsCertificateFile == nil) != (settings.tlsKeyFile == nil) {

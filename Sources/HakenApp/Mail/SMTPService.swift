@@ -30,6 +30,8 @@ public struct SMTPService: Service {
                 session: .init(hostname: settings.senderAddress.split(separator: "@").last.map(String.init) ?? "hakendesk",
                                acceptedRecipients: settings.secretariatAddresses, maxMessageSize: settings.maxMessageSize,
                                startTLS: tls != nil),
+                maxConnections: settings.maxConnections,
+                idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)),
                 tls: tls
             ),
             group: app.eventLoopGroup, logger: logger

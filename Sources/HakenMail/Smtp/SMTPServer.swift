@@ -57,9 +57,11 @@ public final class SMTPServer: Sendable {
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // The idle timer sits after the line decoder, so it counts complete lines, not
+                    // bytes: a client trickling one byte a minute is cut off like a silent one.
                     let handlers: [any ChannelHandler] = [
-                        IdleStateHandler(readTimeout: configuration.idleTimeout),
                         ByteToMessageHandler(SMTPLineDecoder(maxLength: configuration.maxLineLength)),
+                        IdleStateHandler(readTimeout: configuration.idleTimeout),
                         SMTPSessionHandler(server: self),
                     ]
                     try channel.pipeline.syncOperations.addHandlers(handlers)
@@ -218,6 +220,13 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// Back-pressure: a client that pipelines commands but never reads our replies stops
+    /// being read until its socket drains, so replies cannot pile up in memory.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
