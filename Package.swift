@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hakendesk", targets: ["hakendesk"]),
+        // For the fuzzing package in Fuzz/, which builds the reader with libFuzzer.
+        .library(name: "HakenMail", targets: ["HakenMail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -31,6 +33,7 @@ let package = Package(
             dependencies: [
                 "HakenCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

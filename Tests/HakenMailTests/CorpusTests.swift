@@ -65,3 +65,23 @@ import Testing
         }
     }
 }
+
+/// Inputs that once broke, or were made to break, the reader: each must be read without a
+/// crash or a hang, and with consistent attachment sizes.
+@Suite struct FuzzRegressionTests {
+    static var inputs: [String] {
+        let folder = CorpusTests.corpus.appendingPathComponent("fuzz")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    @Test(arguments: inputs)
+    func readsWithoutFailing(name: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: CorpusTests.corpus.appendingPathComponent("fuzz").appendingPathComponent(name)))
+        var decoded = 0
+        let message = MailReader.read(bytes) { _, _, chunk in decoded += chunk.count }
+        #expect(message.attachments.reduce(0) { $0 + $1.size } == decoded)
+        _ = message.inspectJSON().rendered
+        _ = ReportSubjectReader.read(String(decoding: bytes, as: UTF8.self))
+        _ = EncodedWords.decode(String(decoding: bytes, as: UTF8.self))
+    }
+}

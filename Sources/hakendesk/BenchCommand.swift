@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import HakenMail
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure HakenDesk's own speed (scripts/bench_*.py compare it with other readers in the same run).",
+        subcommands: [Read.self]
+    )
+
+    struct Read: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read every .eml file of a folder fully (headers, subject, report, every attachment decoded and hashed).",
+            discussion: "Prints one JSON line: files, bytes, seconds, microseconds per mail, and a checksum of the results so the work cannot be skipped."
+        )
+
+        @Argument(help: "Folder of .eml files.")
+        var folder: String
+
+        @Option(help: "Read the folder this many times and report the fastest pass.")
+        var passes: Int = 1
+
+        func run() throws {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }.sorted()
+            var best = Double.infinity
+            var bytes = 0
+            var checksum = 0
+            for _ in 0..<max(1, passes) {
+                bytes = 0
+                checksum = 0
+                let start = DispatchTime.now().uptimeNanoseconds
+                for name in names {
+                    let data = try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .alwaysMapped)
+                    bytes += data.count
+                    let message = data.withUnsafeBytes { raw in
+                        MailReader.read(raw.bindMemory(to: UInt8.self))
+                    }
+                    checksum &+= (message.subject?.utf8.count ?? 0) &+ message.attachments.reduce(0) { $0 &+ $1.size &+ Int($1.sha256.utf8.first ?? 0) }
+                    if message.report != nil { checksum &+= 1 }
+                }
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            say(#"{"files": \#(names.count), "bytes": \#(bytes), "seconds": \#(best), "usPerMail": \#(names.isEmpty ? 0 : best * 1e6 / Double(names.count)), "checksum": \#(checksum)}"#)
+        }
+    }
+}

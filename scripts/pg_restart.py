@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""PostgreSQL restarted under load: while clients keep sending mail over SMTP, the local
+PostgreSQL cluster is stopped for a few seconds and started again. HakenDesk must answer
+/healthz with 503 "degraded" while the database is away, refuse mail with a temporary 4xx
+(never 250 without storing it), reconnect on its own, and in the end have stored and
+processed every acknowledged message exactly once.
+
+Needs root (pg_ctlcluster) and HAKEN_PGRESTART_DATABASE_URL=postgres://… on that cluster.
+usage: scripts/pg_restart.py PATH/TO/hakendesk [--seconds 5]
+"""
+import argparse
+import json
+import os
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+SECRETARIAT = "senmonka-haken@example.jp"
+ADMIN = "pgrestart-admin-token-0123456789"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cluster():
+    line = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True).stdout.split("\n")[0].split()
+    return line[0], line[1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("--seconds", type=float, default=5)
+    args = parser.parse_args()
+    url = os.environ["HAKEN_PGRESTART_DATABASE_URL"]
+    version, name = cluster()
+    data_dir = tempfile.mkdtemp(prefix="hakendesk-pgrestart-")
+    http_port, smtp_port = free_port(), free_port()
+    env = dict(os.environ, HAKEN_DATA_DIR=data_dir, HAKEN_HTTP_PORT=str(http_port), HAKEN_SMTP_PORT=str(smtp_port),
+               HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT, HAKEN_ADMIN_TOKEN=ADMIN, HAKEN_DATABASE_URL=url, HAKEN_RECEIPTS_PER_HOUR="0")
+    log = open(os.path.join(data_dir, "serve.log"), "ab")
+    process = subprocess.Popen([args.binary, "serve"], env=env, stdout=log, stderr=log)
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", smtp_port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+
+    def health():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/healthz", timeout=15) as response:
+                return response.status, json.loads(response.read())["status"]
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())["status"]
+
+    acked, temporary, lock, stop = set(), [0], threading.Lock(), threading.Event()
+
+    def sender(first):
+        number = first
+        while not stop.is_set():
+            data = (f"From: load@example.org\r\nTo: {SECRETARIAT}\r\nSubject: load {number}\r\n"
+                    f"Message-ID: <load-{number}@pg.example>\r\n\r\nbody {number}\r\n").encode()
+            while not stop.is_set():
+                try:
+                    with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as smtp:
+                        smtp.sendmail("load@example.org", [SECRETARIAT], data)
+                    with lock:
+                        acked.add(number)
+                    break
+                except (OSError, smtplib.SMTPException):
+                    with lock:
+                        temporary[0] += 1
+                    time.sleep(0.2)
+            number += 4
+    threads = [threading.Thread(target=sender, args=(i,), daemon=True) for i in range(4)]
+    for t in threads:
+        t.start()
+
+    results = []
+    time.sleep(2)
+    results.append(("healthy before", health() == (200, "ok")))
+    subprocess.run(["pg_ctlcluster", version, name, "stop", "-m", "fast"], check=True)
+    time.sleep(1)
+    during = health()
+    results.append((f"/healthz says degraded while PostgreSQL is away ({during})", during == (503, "degraded")))
+    before = len(acked)
+    time.sleep(args.seconds)
+    results.append(("no message is acknowledged while the database is away", len(acked) - before <= 0))
+    subprocess.run(["pg_ctlcluster", version, name, "start"], check=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and health() != (200, "ok"):
+        time.sleep(0.5)
+    results.append(("/healthz is ok again after the restart", health() == (200, "ok")))
+    after = len(acked)
+    time.sleep(3)
+    results.append(("mail is accepted again after the restart", len(acked) > after))
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+
+    def api(path):
+        request = urllib.request.Request(f"http://127.0.0.1:{http_port}{path}", headers={"Authorization": f"Bearer {ADMIN}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read()), response.headers
+    deadline = time.time() + 120
+    while time.time() < deadline and api("/api/v1/mail?status=queued&per=1")[1]["X-Total-Count"] != "0":
+        time.sleep(1)
+    seen = {}
+    page = 1
+    while True:
+        items, headers = api(f"/api/v1/mail?per=500&page={page}")
+        for item in items:
+            seen.setdefault(item["messageId"], []).append(item["status"])
+        if page * 500 >= int(headers["X-Total-Count"]):
+            break
+        page += 1
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    missing = [n for n in acked if f"<load-{n}@pg.example>" not in seen]
+    results.append((f"every acknowledged message is stored ({len(acked)} acknowledged, {temporary[0]} temporary failures)", not missing))
+    results.append(("none is stored twice", all(len(v) == 1 for v in seen.values())))
+    results.append(("all are processed", all("queued" not in v for v in seen.values())))
+    failed = 0
+    for name, ok in results:
+        print(("ok   " if ok else "FAIL ") + name)
+        failed += 0 if ok else 1
+    print(f"pgrestart: {len(results) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
