@@ -8,7 +8,8 @@ public enum AddressParser {
         for item in splitTopLevel(value, separators: [",", ";"]) {
             var text = item
             // A group: `name: a, b;` — the display name before the colon is dropped.
-            if let colon = topLevelIndex(of: ":", in: text), !text.contains("<") || topLevelIndex(of: "<", in: text)! > colon {
+            let angle = topLevelIndex(of: "<", in: text)
+            if let colon = topLevelIndex(of: ":", in: text), angle.map({ $0 > colon }) ?? true {
                 text = String(text[text.index(after: colon)...])
             }
             if let address = addrSpec(text) { result.append(address) }

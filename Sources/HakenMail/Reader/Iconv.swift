@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NIOConcurrencyHelpers
 
 /// Decoding through the C library's iconv: Foundation on Linux has no EUC-JP, and iconv's
 /// CP932 knows the NEC and IBM extensions Japanese mailers use (①, ㈱, 髙).
@@ -10,8 +11,8 @@ enum Iconv {
     /// Decodes `bytes` from `charset` to a String. Undecodable bytes become U+FFFD and are
     /// reported, never fatal. Nil when iconv does not know the charset.
     static func decode(_ bytes: some Collection<UInt8>, from charset: String) -> (text: String, hadErrors: Bool)? {
-        guard let cd = open(charset) else { return nil }
-        defer { _ = iconv_close(cd) }
+        guard let cd = checkOut(charset) else { return nil }
+        defer { checkIn(cd, charset) }
         var input = Array(bytes)
         var output = [UInt8](repeating: 0, count: max(16, input.count * 4))
         var result: [UInt8] = []
@@ -72,8 +73,36 @@ enum Iconv {
         return ok ? Array(output.prefix(produced)) : nil
     }
 
-    private static func open(_ charset: String) -> iconv_t? {
+    /// Opening a converter costs far more than converting a subject line, so converters are
+    /// kept for reuse: a few per charset, each used by one caller at a time (iconv_t is not
+    /// thread-safe). Charsets iconv does not know are remembered too.
+    private struct Handle: @unchecked Sendable { let cd: iconv_t }
+    private static let pool = NIOLockedValueBox<(idle: [String: [Handle]], unknown: Set<String>)>(([:], []))
+
+    private static func checkOut(_ charset: String) -> iconv_t? {
+        let cached: (Handle?, Bool) = pool.withLockedValue { state in
+            if state.unknown.contains(charset) { return (nil, true) }
+            return (state.idle[charset]?.popLast(), false)
+        }
+        if cached.1 { return nil }
+        if let handle = cached.0 {
+            _ = iconv(handle.cd, nil, nil, nil, nil)   // back to the initial shift state
+            return handle.cd
+        }
         let cd = iconv_open("UTF-8", charset)
-        return cd == iconv_t(bitPattern: -1) ? nil : cd
+        guard cd != iconv_t(bitPattern: -1) else {
+            pool.withLockedValue { _ = $0.unknown.insert(charset) }
+            return nil
+        }
+        return cd
+    }
+
+    private static func checkIn(_ cd: iconv_t, _ charset: String) {
+        let keep = pool.withLockedValue { state -> Bool in
+            guard state.idle[charset, default: []].count < 8 else { return false }
+            state.idle[charset, default: []].append(Handle(cd: cd))
+            return true
+        }
+        if !keep { _ = iconv_close(cd) }
     }
 }
