@@ -19,7 +19,7 @@ public enum DemoData {
             return Summary(created: false, businesses: try await BusinessModel.query(on: db).count(),
                            dispatches: try await DispatchModel.query(on: db).count())
         }
-        return try await db.transaction { db in
+        return try await db.hakenTransaction { db in
             try await build(on: db, today: today)
         }
     }

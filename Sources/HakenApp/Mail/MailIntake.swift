@@ -42,7 +42,9 @@ public struct MailIntake: Sendable {
         row.fromAddress = headers.from
         row.subject = headers.subject
         do {
-            try await row.create(on: db)
+            // In a transaction for its watchdog: a database that vanishes mid-insert must not
+            // leave this SMTP session waiting forever (the client retries; the blob is safe).
+            try await db.hakenTransaction(timeout: .seconds(20)) { tx in try await row.create(on: tx) }
         } catch {
             // Two deliveries of the same message raced; the other one stored it.
             if let databaseError = error as? any DatabaseError, databaseError.isConstraintFailure,

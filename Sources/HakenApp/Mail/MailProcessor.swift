@@ -25,14 +25,18 @@ public struct MailProcessor: Sendable {
     public func processQueued(on db: Database, logger: Logger) async throws -> Int {
         var count = 0
         while true {
-            let batch = try await InboundMailModel.query(on: db)
-                .filter(\.$status == InboundMailModel.Status.queued.rawValue)
-                .sort(\.$receivedAt).sort(\.$id).limit(50).all()
+            let batch = try await db.hakenTransaction { db in
+                try await InboundMailModel.query(on: db)
+                    .filter(\.$status == InboundMailModel.Status.queued.rawValue)
+                    .sort(\.$receivedAt).sort(\.$id).limit(50).all()
+            }
             if batch.isEmpty { return count }
             for row in batch {
                 do {
                     try await process(row, on: db)
                 } catch {
+                    // The database going away is not the mail's fault: it stays queued.
+                    if DatabaseErrors.isTransient(error) { throw error }
                     logger.error("mail processing failed", metadata: ["mail": "\(row.id?.uuidString ?? "-")", "error": "\(error)"])
                     try await markForPerson(row, reason: "処理中にエラーが発生しました: \(error)", on: db)
                 }
@@ -41,6 +45,8 @@ public struct MailProcessor: Sendable {
         }
     }
 
+    /// One mail, all of it in one transaction: what it is matched against is what it is
+    /// recorded against, and a database that goes away mid-way leaves it queued.
     func process(_ row: InboundMailModel, on db: Database) async throws {
         let raw = try blobs.read(row.rawPath)
         // Pictures are decoded straight into the blob store as they stream out of the
@@ -59,8 +65,9 @@ public struct MailProcessor: Sendable {
         if let writeError { throw writeError }
         var imageFiles: [String] = []
         for index in writers.keys.sorted() { imageFiles.append(try writers[index]!.finish().path) }
-        let decision = try await decide(message, row: row, imageFiles: imageFiles, on: db)
-        try await db.transaction { tx in
+        let files = imageFiles
+        try await db.hakenTransaction { tx in
+            let decision = try await decide(message, row: row, imageFiles: files, on: tx)
             try await apply(decision, message: message, row: row, on: tx)
         }
     }

@@ -30,7 +30,7 @@ public enum AuditLog {
         var lastError: Error?
         for _ in 0..<20 {
             do {
-                return try await database.transaction { db in
+                return try await database.hakenTransaction { db in
                     let last = try await AuditEntryModel.query(on: db).sort(\.$seq, .descending).first()
                     let model = AuditEntryModel()
                     model.seq = (last?.seq ?? 0) + 1

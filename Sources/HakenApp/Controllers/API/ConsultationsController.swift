@@ -41,7 +41,7 @@ enum ConsultationsController {
         try missing.finish()
 
         let model = ConsultationModel(institutionID: institutionID!, businessID: businessID!, consultation: consultation!)
-        try await req.db.transaction { db in
+        try await req.db.hakenTransaction { db in
             try await model.create(on: db)
             try await AuditLog.append(.init(actor: principal.actor, action: "consultation.create", subject: "consultation/\(try model.requireID())",
                                             details: ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]), on: db)

@@ -61,7 +61,7 @@ enum DispatchesController {
 
         let dispatch = DispatchModel(businessID: businessID!, expertID: expertID!, institutionID: institutionID!, schedule: schedule!)
         dispatch.$consultation.id = consultationID
-        try await req.db.transaction { db in
+        try await req.db.hakenTransaction { db in
             try await dispatch.create(on: db)
             try await AuditLog.append(.init(actor: principal.actor, action: "dispatch.create", subject: "dispatch/\(try dispatch.requireID())",
                                             details: ["business": business.name, "expert": expert.name, "date": schedule!.date.iso,

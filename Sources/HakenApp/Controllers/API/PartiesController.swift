@@ -36,7 +36,7 @@ enum PartiesController {
     /// Inserts a party and its audit entry in one transaction, and answers 201 with its id.
     static func create<M: Model>(_ model: M, kind: String, path: String, by principal: Principal, details: [String: String],
                                  req: Request) async throws -> Response where M.IDValue == UUID {
-        try await req.db.transaction { db in
+        try await req.db.hakenTransaction { db in
             try await model.create(on: db)
             try await AuditLog.append(.init(actor: principal.actor, action: "\(kind).create", subject: "\(kind)/\(try model.requireID())",
                                             details: details), on: db)
