@@ -8,11 +8,9 @@ usage: scripts/crash_safety.py PATH/TO/hakendesk [--messages 20000] [--clients 2
        (PostgreSQL: set HAKEN_CRASH_DATABASE_URL=postgres://…)
 """
 import argparse
-import json
 import os
 import random
 import signal
-import socket
 import smtplib
 import sqlite3
 import subprocess
@@ -20,16 +18,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
+
+from hakentest import free_port, stored_mail, wait_for_port, wait_until_processed
 
 SECRETARIAT = "senmonka-haken@example.jp"
 ADMIN = "crash-admin-token-0123456789"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -46,22 +39,11 @@ class Server:
             env["HAKEN_DATABASE_URL"] = self.database_url
         log = open(os.path.join(self.data_dir, "serve.log"), "ab")
         self.process = subprocess.Popen([self.binary, "serve"], env=env, stdout=log, stderr=log)
-        for _ in range(600):
-            try:
-                socket.create_connection(("127.0.0.1", self.smtp_port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not come back")
+        wait_for_port(self.smtp_port)
 
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
-
-    def api(self, path):
-        request = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}", headers={"Authorization": f"Bearer {ADMIN}"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read()), response.headers
 
 
 def message(number):
@@ -86,7 +68,6 @@ def main():
     acked, retries, lock = set(), [0], threading.Lock()
     queue = list(range(args.messages))
     queue_lock = threading.Lock()
-    done = threading.Event()
 
     def client():
         while True:
@@ -124,23 +105,8 @@ def main():
     for t in threads:
         t.join()
 
-    # Let processing finish.
-    deadline = time.time() + 600
-    while time.time() < deadline:
-        _, headers = server.api("/api/v1/mail?status=queued&per=1")
-        if headers["X-Total-Count"] == "0":
-            break
-        time.sleep(1)
-
-    seen = {}
-    page = 1
-    while True:
-        items, headers = server.api(f"/api/v1/mail?per=500&page={page}")
-        for item in items:
-            seen.setdefault(item["messageId"], []).append(item["status"])
-        if page * 500 >= int(headers["X-Total-Count"]):
-            break
-        page += 1
+    wait_until_processed(server.http_port, ADMIN)
+    seen = stored_mail(server.http_port, ADMIN)
     server.process.send_signal(signal.SIGTERM)
     server.process.wait(timeout=30)
 

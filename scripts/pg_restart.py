@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,14 +21,10 @@ import time
 import urllib.error
 import urllib.request
 
+from hakentest import free_port, stored_mail, wait_for_port, wait_until_processed
+
 SECRETARIAT = "senmonka-haken@example.jp"
 ADMIN = "pgrestart-admin-token-0123456789"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cluster():
@@ -50,12 +45,7 @@ def main():
                HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT, HAKEN_ADMIN_TOKEN=ADMIN, HAKEN_DATABASE_URL=url, HAKEN_RECEIPTS_PER_HOUR="0")
     log = open(os.path.join(data_dir, "serve.log"), "ab")
     process = subprocess.Popen([args.binary, "serve"], env=env, stdout=log, stderr=log)
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", smtp_port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    wait_for_port(smtp_port)
 
     def health():
         try:
@@ -109,22 +99,8 @@ def main():
     for t in threads:
         t.join(timeout=60)
 
-    def api(path):
-        request = urllib.request.Request(f"http://127.0.0.1:{http_port}{path}", headers={"Authorization": f"Bearer {ADMIN}"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read()), response.headers
-    deadline = time.time() + 120
-    while time.time() < deadline and api("/api/v1/mail?status=queued&per=1")[1]["X-Total-Count"] != "0":
-        time.sleep(1)
-    seen = {}
-    page = 1
-    while True:
-        items, headers = api(f"/api/v1/mail?per=500&page={page}")
-        for item in items:
-            seen.setdefault(item["messageId"], []).append(item["status"])
-        if page * 500 >= int(headers["X-Total-Count"]):
-            break
-        page += 1
+    wait_until_processed(http_port, ADMIN, seconds=180)
+    seen = stored_mail(http_port, ADMIN)
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)
     missing = [n for n in acked if f"<load-{n}@pg.example>" not in seen]

@@ -16,8 +16,20 @@ extension Database {
     ///   gets `DatabaseErrors.Stuck`, a transient error. Nothing was committed.
     public func hakenTransaction<T: Sendable>(timeout: Duration = .seconds(30),
                                               _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard !inTransaction, (self as? any SQLDatabase)?.dialect.name == "postgresql" else {
-            return try await transaction(body)
+        if inTransaction { return try await body(self) }
+        guard (self as? any SQLDatabase)?.dialect.name == "postgresql" else {
+            // SQLite: two writers that both started reading deadlock at the upgrade to a write
+            // lock, and SQLite answers BUSY at once (its busy handler cannot help there). The
+            // loser is rolled back; running it again is then safe.
+            var attempt = 0
+            while true {
+                do {
+                    return try await transaction(body)
+                } catch where DatabaseErrors.isSQLiteBusy(error) && attempt < 50 {
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 2...20) * min(attempt, 10)))
+                }
+            }
         }
         return try await withConnection { connection in
             let sql = connection as! any SQLDatabase
@@ -50,8 +62,13 @@ public enum DatabaseErrors {
     /// Whether an error means "the database is away" (try again later) rather than
     /// "this piece of work is wrong" (give it to a person).
     public static func isTransient(_ error: any Error) -> Bool {
-        error is Stuck || connectionIsGone(error) || (error as? PSQLError)?.code == .poolClosed
+        error is Stuck || isSQLiteBusy(error) || connectionIsGone(error) || (error as? PSQLError)?.code == .poolClosed
             || String(reflecting: error).contains("ConnectionPoolTimeoutError")
+    }
+
+    static func isSQLiteBusy(_ error: any Error) -> Bool {
+        let text = String(describing: error)
+        return text.hasPrefix("busy") || text.contains("database is locked")
     }
 
     static func connectionIsGone(_ error: any Error) -> Bool {

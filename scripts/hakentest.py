@@ -1,0 +1,54 @@
+"""Small helpers shared by the test scripts that drive a real `hakendesk serve`."""
+import json
+import socket
+import time
+import urllib.request
+
+
+def free_port():
+    """A port nothing listens on right now (loopback)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, seconds=60):
+    """Returns once something accepts connections on the port; raises after `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def api(http_port, token, path):
+    """GET a JSON API path; returns (body, headers)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{http_port}{path}", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read()), response.headers
+
+
+def wait_until_processed(http_port, token, seconds=600):
+    """Waits until no stored mail is queued any more."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        _, headers = api(http_port, token, "/api/v1/mail?status=queued&per=1")
+        if headers["X-Total-Count"] == "0":
+            return True
+        time.sleep(1)
+    return False
+
+
+def stored_mail(http_port, token):
+    """Every stored mail's statuses by Message-ID (a list, so duplicates show)."""
+    seen, page = {}, 1
+    while True:
+        items, headers = api(http_port, token, f"/api/v1/mail?per=500&page={page}")
+        for item in items:
+            seen.setdefault(item["messageId"], []).append(item["status"])
+        if page * 500 >= int(headers["X-Total-Count"]):
+            return seen
+        page += 1
