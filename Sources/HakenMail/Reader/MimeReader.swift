@@ -1,4 +1,7 @@
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a whole message: headers, the MIME tree (multipart nested at any depth,
 /// message/rfc822 kept as one attachment), transfer encodings and charsets. Works on the
@@ -171,8 +174,9 @@ public enum MailReader {
             let end = body.upperBound
             let dash = UInt8(ascii: "-")
             while lineStart < end {
-                var lineEnd = lineStart
-                while lineEnd < end && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                // memchr: a 25 MB attachment is a third of a million lines to step over.
+                let lineEnd = memchr(bytes.baseAddress! + lineStart, 0x0A, end - lineStart)
+                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) } ?? end
                 let next = min(end, lineEnd + 1)
                 if lineEnd - lineStart >= boundary.count + 2, bytes[lineStart] == dash, bytes[lineStart + 1] == dash,
                    matches(boundary, at: lineStart + 2) {

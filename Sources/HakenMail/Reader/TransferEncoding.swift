@@ -34,28 +34,68 @@ public enum Base64 {
         return output
     }
 
-    /// Decodes into `sink` in chunks, for large attachments.
+    /// Decodes into `sink` in chunks, for large attachments. Four alphabet characters at a
+    /// time while the input allows (the common case: 76-character lines), one at a time
+    /// around line breaks, stray bytes and the end.
     public static func decode(_ input: UnsafeBufferPointer<UInt8>, into sink: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var chunk = [UInt8]()
-        chunk.reserveCapacity(64 * 1024)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in input {
-            if byte == UInt8(ascii: "=") { break }
-            let value = table[Int(byte)]
-            if value == 0xFF { continue }
-            accumulator = (accumulator << 6) | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                chunk.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                if chunk.count == 64 * 1024 {
-                    chunk.withUnsafeBufferPointer(sink)
-                    chunk.removeAll(keepingCapacity: true)
+        let chunkSize = 48 * 1024
+        let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize + 3)
+        defer { out.deallocate() }
+        var o = 0
+        var quad: UInt32 = 0
+        var pending = 0
+        let count = input.count
+        let equals = UInt8(ascii: "=")
+        table.withUnsafeBufferPointer { t in
+            var i = 0
+            while i < count {
+                if pending == 0 && i + 4 <= count {
+                    let a = t[Int(input[i])], b = t[Int(input[i + 1])], c = t[Int(input[i + 2])], d = t[Int(input[i + 3])]
+                    if (a | b | c | d) < 64 {
+                        let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                        out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                        out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                        out[o + 2] = UInt8(truncatingIfNeeded: v)
+                        o += 3
+                        i += 4
+                        if o >= chunkSize {
+                            sink(UnsafeBufferPointer(rebasing: out[0..<o]))
+                            o = 0
+                        }
+                        continue
+                    }
+                }
+                let byte = input[i]
+                i += 1
+                if byte == equals { break }
+                let value = t[Int(byte)]
+                if value == 0xFF { continue }
+                quad = quad << 6 | UInt32(value)
+                pending += 1
+                if pending == 4 {
+                    out[o] = UInt8(truncatingIfNeeded: quad >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: quad >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: quad)
+                    o += 3
+                    pending = 0
+                    quad = 0
+                    if o >= chunkSize {
+                        sink(UnsafeBufferPointer(rebasing: out[0..<o]))
+                        o = 0
+                    }
                 }
             }
         }
-        if !chunk.isEmpty { chunk.withUnsafeBufferPointer(sink) }
+        // A final group of two or three characters carries one or two bytes.
+        if pending == 2 {
+            out[o] = UInt8(truncatingIfNeeded: quad >> 4)
+            o += 1
+        } else if pending == 3 {
+            out[o] = UInt8(truncatingIfNeeded: quad >> 10)
+            out[o + 1] = UInt8(truncatingIfNeeded: quad >> 2)
+            o += 2
+        }
+        if o > 0 { sink(UnsafeBufferPointer(rebasing: out[0..<o])) }
     }
 }
 
