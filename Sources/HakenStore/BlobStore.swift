@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HakenCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -95,7 +96,7 @@ public struct BlobStore: Sendable {
             guard fsync(fd) == 0 else { throw Failure.io("fsync", errno) }
             close(fd)
             fd = -1
-            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = hasher.finalize().hexString
             let relative = "\(kind)/\(digest.prefix(2))/\(digest.dropFirst(2).prefix(2))/\(digest)\(suffix)"
             let target = store.url(relative)
             let folder = target.deletingLastPathComponent()

@@ -63,7 +63,7 @@ extension Request {
 /// Issuing and hashing API tokens.
 public enum APITokens {
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     /// A new random token (256 bits, URL-safe) stored by hash; the plain token is returned once.

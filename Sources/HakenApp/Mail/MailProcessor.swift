@@ -122,8 +122,7 @@ public struct MailProcessor: Sendable {
         if let business {
             decision = try await decideReport(message, business: business, viaUnregisteredMobile: false, authProblems: authProblems,
                                               received: received, imageFiles: imageFiles, on: db)
-        } else if let expert {
-            _ = expert
+        } else if expert != nil {
             decision = Decision(status: .refused, reason: "専門家のアドレスからの報告は受け付けられません（DAY-3、DEC-6）。",
                                 receipt: ReceiptText.refused(role: .expert))
         } else if institution != nil {

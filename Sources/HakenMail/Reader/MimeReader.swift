@@ -1,4 +1,5 @@
 import Crypto
+import HakenCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -130,10 +131,7 @@ public enum MailReader {
                     sink?(index, type, chunk)
                 }
                 if !known { appendOnce(&problems, "unknown-transfer-encoding") }
-                let digest = hasher.finalize().map { byte in
-                    let hex = Array("0123456789abcdef".utf8)
-                    return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]], as: UTF8.self)
-                }.joined()
+                let digest = hasher.finalize().hexString
                 attachments.append(MailAttachment(filename: filename, contentType: type, size: size, sha256: digest))
             } else if textBody == nil && type == "text/plain" {
                 var decodedBytes: [UInt8] = []

@@ -92,7 +92,7 @@ public enum AuditLog {
     static func hash(of entry: AuditEntryModel) -> String {
         let fields = [entry.prevHash, String(entry.seq), entry.at, entry.actor, entry.action, entry.subject, entry.details]
         let text = fields.map(jsonString).joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(text.utf8)).hexString
     }
 
     static func canonicalJSON(_ details: [String: String]) -> String {
