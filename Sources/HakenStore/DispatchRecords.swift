@@ -7,6 +7,12 @@ public enum DispatchRecords {
     /// The evidence of a dispatch as the domain sees it: its own rows, plus the business's
     /// photo consent for the dispatch's fiscal year (AFT-1).
     public static func facts(for dispatch: DispatchModel, on database: Database) async throws -> DispatchFacts {
+        try await records(for: dispatch, on: database).facts
+    }
+
+    /// The facts together with the rows they were read from (for views that show notes and times).
+    public static func records(for dispatch: DispatchModel, on database: Database) async throws
+        -> (facts: DispatchFacts, rows: [EvidenceModel], consent: PhotoConsentModel?) {
         let rows = try await EvidenceModel.query(on: database).filter(\.$dispatch.$id == dispatch.requireID()).all()
         let consent = try await PhotoConsentModel.query(on: database)
             .filter(\.$business.$id == dispatch.$business.id)
@@ -21,8 +27,9 @@ public enum DispatchRecords {
         if let consent, let status = EvidenceStatus(rawValue: consent.status) {
             checklist[.photoConsent] = EvidenceItem(status: status, receivedAt: consent.receivedAt.map(tokyo))
         }
-        return DispatchFacts(date: dispatch.schedule.date, evidence: checklist,
-                             deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
+        let facts = DispatchFacts(date: dispatch.schedule.date, evidence: checklist,
+                                  deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
+        return (facts, rows, consent)
     }
 
     /// Records (or replaces) one checklist item of a dispatch.

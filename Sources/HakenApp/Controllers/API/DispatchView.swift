@@ -50,12 +50,9 @@ struct DispatchView: Content {
     var declarationRequiredFor: [String]
 
     static func make(_ dispatch: DispatchModel, today: CivilDate, on db: Database) async throws -> DispatchView {
-        let facts = try await DispatchRecords.facts(for: dispatch, on: db)
+        // One read of the evidence: the same rows give the state and the notes shown.
+        let (facts, rows, consent) = try await DispatchRecords.records(for: dispatch, on: db)
         let assessment = DispatchRules.assess(facts, today: today)
-        let rows = try await EvidenceModel.query(on: db).filter(\.$dispatch.$id == dispatch.requireID()).all()
-        let consent = try await PhotoConsentModel.query(on: db)
-            .filter(\.$business.$id == dispatch.$business.id)
-            .filter(\.$fiscalYear == dispatch.fiscalYear.startYear).first()
 
         func item(_ kind: EvidenceKind) -> Item {
             let status = facts.evidence.status(kind)
