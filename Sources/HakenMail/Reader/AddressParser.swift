@@ -4,13 +4,14 @@
 /// docomo addresses (`a..b.@docomo.ne.jp`) survive.
 public enum AddressParser {
     public static func addresses(_ value: String) -> [String] {
+        let bytes = Array(value.utf8)
         var result: [String] = []
-        for item in splitTopLevel(value, separators: [",", ";"]) {
+        for item in StructuredText.splitTopLevel(bytes[...], separators: (UInt8(ascii: ","), UInt8(ascii: ";"))) {
             var text = item
             // A group: `name: a, b;` — the display name before the colon is dropped.
-            let angle = topLevelIndex(of: "<", in: text)
-            if let colon = topLevelIndex(of: ":", in: text), angle.map({ $0 > colon }) ?? true {
-                text = String(text[text.index(after: colon)...])
+            let angle = StructuredText.topLevelIndex(of: UInt8(ascii: "<"), in: text)
+            if let colon = StructuredText.topLevelIndex(of: UInt8(ascii: ":"), in: text), angle.map({ $0 > colon }) ?? true {
+                text = text[(colon + 1)...]
             }
             if let address = addrSpec(text) { result.append(address) }
         }
@@ -18,91 +19,26 @@ public enum AddressParser {
     }
 
     /// The addr-spec of one mailbox, or nil for an empty item.
-    static func addrSpec(_ mailbox: String) -> String? {
-        var spec: String
-        if let open = topLevelIndex(of: "<", in: mailbox) {
-            let rest = mailbox[mailbox.index(after: open)...]
-            let close = rest.firstIndex(of: ">") ?? rest.endIndex
-            spec = String(rest[..<close])
-            if spec.hasPrefix("@"), let colon = spec.firstIndex(of: ":") {   // obsolete source route
-                spec = String(spec[spec.index(after: colon)...])
+    static func addrSpec(_ mailbox: ArraySlice<UInt8>) -> String? {
+        var spec: [UInt8]
+        if let open = StructuredText.topLevelIndex(of: UInt8(ascii: "<"), in: mailbox) {
+            let rest = mailbox[(open + 1)...]
+            var inside = rest[..<(rest.firstIndex(of: UInt8(ascii: ">")) ?? rest.endIndex)]
+            if inside.first == UInt8(ascii: "@"), let colon = inside.firstIndex(of: UInt8(ascii: ":")) {   // obsolete source route
+                inside = inside[(colon + 1)...]
             }
+            spec = Array(inside)
         } else {
-            spec = stripComments(mailbox)
+            spec = StructuredText.stripComments(mailbox)
         }
-        spec = spec.filter { !$0.isWhitespace }
+        spec = StructuredText.removingWhitespace(spec)
         guard !spec.isEmpty else { return nil }
-        guard let at = spec.lastIndex(of: "@") else { return spec }
-        return spec[..<at] + "@" + spec[spec.index(after: at)...].lowercased()
+        guard let at = spec.lastIndex(of: UInt8(ascii: "@")) else { return StructuredText.string(spec) }
+        return StructuredText.string(spec[...at]) + StructuredText.lowercased(spec[(at + 1)...])
     }
 
+    /// The text without its comments (dates, Message-ID and Return-Path carry them too).
     static func stripComments(_ text: String) -> String {
-        var out = ""
-        var depth = 0
-        var quoted = false
-        var escaped = false
-        for ch in text {
-            if escaped { if depth == 0 { out.append(ch) }; escaped = false; continue }
-            if ch == "\\" { escaped = true; if depth == 0 { out.append(ch) }; continue }
-            if ch == "\"" && depth == 0 { quoted.toggle(); out.append(ch); continue }
-            if !quoted {
-                if ch == "(" { depth += 1; continue }
-                if ch == ")" && depth > 0 { depth -= 1; continue }
-            }
-            if depth == 0 { out.append(ch) }
-        }
-        return out
-    }
-
-    /// Splits on separators that are outside quotes, comments and angle brackets.
-    static func splitTopLevel(_ text: String, separators: Set<Character>) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var depth = 0, angle = 0
-        var quoted = false, escaped = false
-        for ch in text {
-            if escaped { current.append(ch); escaped = false; continue }
-            switch ch {
-            case "\\": escaped = true
-            case "\"" where depth == 0: quoted.toggle()
-            case "(" where !quoted: depth += 1
-            case ")" where !quoted && depth > 0: depth -= 1
-            case "<" where !quoted && depth == 0: angle += 1
-            case ">" where !quoted && depth == 0 && angle > 0: angle -= 1
-            default:
-                if separators.contains(ch) && !quoted && depth == 0 && angle == 0 {
-                    parts.append(current)
-                    current = ""
-                    continue
-                }
-            }
-            current.append(ch)
-        }
-        parts.append(current)
-        return parts
-    }
-
-    static func topLevelIndex(of target: Character, in text: String) -> String.Index? {
-        var depth = 0
-        var quoted = false, escaped = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let ch = text[index]
-            if escaped {
-                escaped = false
-            } else if ch == "\\" {
-                escaped = true
-            } else if ch == "\"" && depth == 0 {
-                quoted.toggle()
-            } else if !quoted && ch == "(" {
-                depth += 1
-            } else if !quoted && ch == ")" && depth > 0 {
-                depth -= 1
-            } else if !quoted && depth == 0 && ch == target {
-                return index
-            }
-            index = text.index(after: index)
-        }
-        return nil
+        StructuredText.string(StructuredText.stripComments(Array(text.utf8)[...]))
     }
 }

@@ -20,24 +20,31 @@ public enum Charsets {
     /// CP50220 superset and Shift_JIS as CP932, because Japanese mailers put ①, ㈱ and ～
     /// in mail labelled with the plain names.
     public static func canonical(_ name: String) -> Family? {
-        let key = name.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-            .lowercased().replacingOccurrences(of: "_", with: "-")
-        switch key {
-        case "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8": return .utf8
-        case "us-ascii", "ascii", "ansi-x3.4-1968", "iso646-us", "us", "cp367", "default", "": return .ascii
-        case "iso-8859-1", "iso8859-1", "latin1", "l1", "iso-ir-100", "cp819", "ibm819": return .latin1
-        case "iso-2022-jp", "csiso2022jp", "iso-2022-jp-1", "iso-2022-jp-2", "iso-2022-jp-3", "iso-2022-jp-ms",
-             "cp50220", "cp50221", "cp50222", "x-iso-2022-jp", "jis": return .iso2022jp
-        case "shift-jis", "shift-jis-2004", "sjis", "x-sjis", "s-jis", "ms-kanji", "csshiftjis", "cp932", "windows-31j",
-             "x-ms-cp932", "ms932", "cswindows31j", "shiftjis", "x-shift-jis": return .cp932
-        case "euc-jp", "eucjp", "x-euc-jp", "euc-jp-ms", "eucjp-ms", "cseucpkdfmtjapanese", "euc-jis-2004", "ujis": return .eucjp
-        case "utf-16le": return .utf16le
-        case "utf-16be": return .utf16be
-        case "utf-16", "unicode": return .utf16
-        default:
-            return Iconv.decode([UInt8](), from: key) != nil ? .iconv(key) : nil
-        }
+        // Names are ASCII: trimmed, lower-cased and `_` read as `-` by bytes (this runs for
+        // every encoded word and every text part).
+        let key = StructuredText.string(StructuredText.trimmed(Array(name.utf8)[...], " \t\"'").map { byte -> UInt8 in
+            byte == UInt8(ascii: "_") ? UInt8(ascii: "-") : (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        })
+        if let family = knownNames[key] { return family }
+        return Iconv.decode([UInt8](), from: key) != nil ? .iconv(key) : nil
     }
+
+    private static let knownNames: [String: Family] = {
+        var names: [String: Family] = [:]
+        func add(_ family: Family, _ list: [String]) { for name in list { names[name] = family } }
+        add(.utf8, ["utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8"])
+        add(.ascii, ["us-ascii", "ascii", "ansi-x3.4-1968", "iso646-us", "us", "cp367", "default", ""])
+        add(.latin1, ["iso-8859-1", "iso8859-1", "latin1", "l1", "iso-ir-100", "cp819", "ibm819"])
+        add(.iso2022jp, ["iso-2022-jp", "csiso2022jp", "iso-2022-jp-1", "iso-2022-jp-2", "iso-2022-jp-3", "iso-2022-jp-ms",
+                         "cp50220", "cp50221", "cp50222", "x-iso-2022-jp", "jis"])
+        add(.cp932, ["shift-jis", "shift-jis-2004", "sjis", "x-sjis", "s-jis", "ms-kanji", "csshiftjis", "cp932", "windows-31j",
+                     "x-ms-cp932", "ms932", "cswindows31j", "shiftjis", "x-shift-jis"])
+        add(.eucjp, ["euc-jp", "eucjp", "x-euc-jp", "euc-jp-ms", "eucjp-ms", "cseucpkdfmtjapanese", "euc-jis-2004", "ujis"])
+        add(.utf16le, ["utf-16le"])
+        add(.utf16be, ["utf-16be"])
+        add(.utf16, ["utf-16", "unicode"])
+        return names
+    }()
 
     public static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> Decoded {
         guard let charset, !charset.isEmpty else { return decodeUndeclared(bytes) }

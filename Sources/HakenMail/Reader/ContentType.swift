@@ -6,30 +6,27 @@ public struct HeaderParameters: Equatable, Sendable {
     public var parameters: [String: String]
     public var problems: [String]
 
-    public subscript(name: String) -> String? { parameters[name.lowercased()] }
+    public subscript(name: String) -> String? { parameters[name.asciiLowercased] }
 
     /// `type/subtype` without parameters; `text/plain` when absent or broken (RFC 2045 §5.2).
     public var mimeType: String {
-        let parts = value.split(separator: "/")
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return "text/plain" }
-        return value
+        value.utf8.split(separator: UInt8(ascii: "/")).count == 2 ? value : "text/plain"
     }
 
     public static func parse(_ raw: String) -> HeaderParameters {
         var problems: [String] = []
-        let pieces = AddressParser.splitTopLevel(raw, separators: [";"])
-        let value = AddressParser.stripComments(pieces.first ?? "").trimmingWhitespaceAndQuotes().lowercased()
+        let bytes = Array(raw.utf8)
+        let semicolon = UInt8(ascii: ";")
+        let pieces = StructuredText.splitTopLevel(bytes[...], separators: (semicolon, semicolon))
+        let value = StructuredText.lowercased(StructuredText.trimmed(StructuredText.stripComments(pieces[0])[...], " \t\""))
         var simple: [String: String] = [:]
         var extended: [String: [(index: Int, encoded: Bool, text: String)]] = [:]
         for piece in pieces.dropFirst() {
-            guard let equals = piece.firstIndex(of: "=") else { continue }
-            var name = piece[..<equals].trimmingCharacters(in: " \t").lowercased()
-            var text = piece[piece.index(after: equals)...].trimmingCharacters(in: " \t")
-            if text.hasPrefix("\"") {
-                text = unquote(text)
-            } else {
-                text = AddressParser.stripComments(text).trimmingCharacters(in: " \t")
-            }
+            guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            var name = StructuredText.lowercased(StructuredText.trimmed(piece[..<equals]))
+            let rest = StructuredText.trimmed(piece[(equals + 1)...])
+            let text = rest.first == StructuredText.quote ? StructuredText.string(StructuredText.unquote(rest))
+                                                          : StructuredText.string(StructuredText.trimmed(StructuredText.stripComments(rest)[...]))
             guard !name.isEmpty else { continue }
             let encoded = name.hasSuffix("*")
             if encoded { name.removeLast() }
@@ -43,13 +40,9 @@ public struct HeaderParameters: Equatable, Sendable {
         }
         var parameters: [String: String] = [:]
         for (name, text) in simple {
-            if text.contains("=?") {
-                let decoded = EncodedWords.decode(text)
-                parameters[name] = decoded.text
-                problems += decoded.problems
-            } else {
-                parameters[name] = text
-            }
+            let decoded = EncodedWords.decode(text)   // text without a word comes back as it is
+            parameters[name] = decoded.text
+            problems += decoded.problems
         }
         // RFC 2231 wins over a plain parameter of the same name: it is the precise one.
         for (name, segments) in extended {
@@ -71,18 +64,6 @@ public struct HeaderParameters: Equatable, Sendable {
             parameters[name] = decoded.text
         }
         return HeaderParameters(value: value, parameters: parameters, problems: problems)
-    }
-
-    static func unquote(_ text: String) -> String {
-        var out = ""
-        var escaped = false
-        for ch in text.dropFirst() {
-            if escaped { out.append(ch); escaped = false; continue }
-            if ch == "\\" { escaped = true; continue }
-            if ch == "\"" { break }
-            out.append(ch)
-        }
-        return out
     }
 
     static func percentDecode(_ text: String) -> [UInt8] {
@@ -111,6 +92,4 @@ extension StringProtocol {
         let last = view.lastIndex(where: { !scalars.contains($0) })!
         return String(view[first...last])
     }
-
-    func trimmingWhitespaceAndQuotes() -> String { trimmingCharacters(in: " \t\"") }
 }

@@ -31,12 +31,12 @@ public enum MailDate {
     ]
 
     public static func parse(_ input: String) -> Parsed? {
-        let text = AddressParser.stripComments(input).replacingOccurrences(of: ",", with: " ")
-        var tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String($0) }
+        let text = StructuredText.stripComments(Array(input.utf8)[...])
+        var tokens = text.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: ",") }).map(StructuredText.string)
         if let first = tokens.first, first.count >= 3, first.allSatisfy(\.isLetter) { tokens.removeFirst() }   // day of week
         guard tokens.count >= 4 else { return nil }
         guard let day = Int(tokens[0]), (1...31).contains(day),
-              let month = months.firstIndex(of: String(tokens[1].lowercased().prefix(3))).map({ $0 + 1 }),
+              let month = months.firstIndex(of: String(tokens[1].asciiLowercased.prefix(3))).map({ $0 + 1 }),
               var year = Int(tokens[2]) else { return nil }
         if tokens[2].count <= 2 { year += year < 50 ? 2000 : 1900 } else if tokens[2].count == 3 { year += 1900 }
         let clock = tokens[3].split(separator: ":").map { Int($0) }
@@ -49,7 +49,7 @@ public enum MailDate {
             let zone = tokens[4]
             if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = Int(zone.dropFirst()) {
                 offset = (value / 100 * 60 + value % 100) * (sign == "-" ? -1 : 1)
-            } else if let named = zones[zone.lowercased()] {
+            } else if let named = zones[zone.asciiLowercased] {
                 offset = named
             }
         }

@@ -8,59 +8,66 @@ public enum EncodedWords {
     }
 
     public static func decode(_ input: String) -> Decoded {
+        let bytes = Array(input.utf8)
+        // Most header text has no encoded word: returned as it is.
+        guard bytes.count >= 8, bytes.indices.dropLast().contains(where: { bytes[$0] == UInt8(ascii: "=") && bytes[$0 + 1] == UInt8(ascii: "?") }) else {
+            return Decoded(text: input, problems: [])
+        }
         var problems: [String] = []
-        var output = ""
+        // Built as UTF-8 bytes: every delimiter is ASCII, and decoded words are appended as
+        // their UTF-8, so no Character or scalar is ever formed for the plain parts.
+        var output: [UInt8] = []
         var pending: (charset: String, bytes: [UInt8])?
-        var gap = ""   // white space seen since the last encoded word
-        let scalars = Array(input.unicodeScalars)
+        var gap: [UInt8] = []   // white space seen since the last encoded word
+        output.reserveCapacity(bytes.count)
         var index = 0
 
         func flushPending() {
             guard let word = pending else { return }
             let decoded = Charsets.decode(word.bytes, charset: word.charset)
             if let problem = decoded.problem { appendOnce(&problems, problem == "unknown-charset" ? "unknown-charset" : "undecodable-encoded-word") }
-            output += decoded.text
+            output.append(contentsOf: decoded.text.utf8)
             pending = nil
         }
 
-        while index < scalars.count {
-            if scalars[index] == "=", index + 1 < scalars.count, scalars[index + 1] == "?",
-               let word = parseWord(scalars, at: index) {
-                if let bytes = word.bytes {
-                    if let open = pending, open.charset.lowercased() == word.charset.lowercased() {
-                        pending!.bytes += bytes                       // same charset: join bytes, drop the gap
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "="), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "?"),
+               let word = parseWord(bytes, at: index) {
+                if let decoded = word.bytes {
+                    if let open = pending, open.charset.asciiLowercased == word.charset.asciiLowercased {
+                        pending!.bytes += decoded                     // same charset: join bytes, drop the gap
                     } else {
                         flushPending()
-                        pending = (word.charset, bytes)
+                        pending = (word.charset, decoded)
                     }
-                    gap = ""
                 } else {
                     flushPending()
-                    output += gap + String(String.UnicodeScalarView(scalars[index..<word.end]))
-                    gap = ""
+                    output += gap
+                    output += bytes[index..<word.end]
                     appendOnce(&problems, "undecodable-encoded-word")
                 }
+                gap = []
                 index = word.end
                 continue
             }
-            let scalar = scalars[index]
-            if scalar == " " || scalar == "\t" {
+            if byte == 0x20 || byte == 0x09 {
                 if pending != nil {
-                    gap.unicodeScalars.append(scalar)   // white space between words is dropped only if another word follows
+                    gap.append(byte)   // white space between words is dropped only if another word follows
                 } else {
-                    output.unicodeScalars.append(scalar)
+                    output.append(byte)
                 }
             } else {
                 flushPending()
                 output += gap
-                gap = ""
-                output.unicodeScalars.append(scalar)
+                gap = []
+                output.append(byte)
             }
             index += 1
         }
         flushPending()
         output += gap
-        return Decoded(text: output, problems: problems)
+        return Decoded(text: StructuredText.string(output), problems: problems)
     }
 
     struct Word {
@@ -71,28 +78,27 @@ public enum EncodedWords {
     }
 
     /// `=?charset[*lang]?B|Q?text?=` starting at `start`.
-    static func parseWord(_ s: [Unicode.Scalar], at start: Int) -> Word? {
+    static func parseWord(_ s: [UInt8], at start: Int) -> Word? {
+        let question = UInt8(ascii: "?")
         var i = start + 2
-        var charset = ""
-        while i < s.count, s[i] != "?" {
-            if s[i] == " " || s[i] == "\t" || charset.unicodeScalars.count > 40 { return nil }
-            charset.unicodeScalars.append(s[i])
+        while i < s.count, s[i] != question {
+            if s[i] == 0x20 || s[i] == 0x09 || i - start - 2 > 40 { return nil }
             i += 1
         }
-        guard i + 2 < s.count, !charset.isEmpty, s[i + 2] == "?" else { return nil }
-        let encoding = s[i + 1]
-        guard "bBqQ".unicodeScalars.contains(encoding) else { return nil }
+        var charsetBytes = s[(start + 2)..<i]
+        guard i + 2 < s.count, !charsetBytes.isEmpty, s[i + 2] == question else { return nil }
+        let encoding = s[i + 1] | 0x20
+        guard encoding == UInt8(ascii: "b") || encoding == UInt8(ascii: "q") else { return nil }
         i += 3
         let textStart = i
-        while i + 1 < s.count, !(s[i] == "?" && s[i + 1] == "=") {
-            if s[i] == " " || s[i] == "\t" { return nil }
+        while i + 1 < s.count, !(s[i] == question && s[i + 1] == UInt8(ascii: "=")) {
+            if s[i] == 0x20 || s[i] == 0x09 { return nil }
             i += 1
         }
         guard i + 1 < s.count else { return nil }
-        let text = s[textStart..<i]
-        if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) }   // RFC 2231 language suffix
-        let bytes = (encoding == "b" || encoding == "B") ? Base64.decodeLenient(text.map { UInt8(truncatingIfNeeded: $0.value) }, strict: true)
-                                                       : QuotedPrintable.decodeWord(text.map { UInt8(truncatingIfNeeded: $0.value) })
-        return Word(charset: charset, bytes: bytes, end: i + 2)
+        let text = Array(s[textStart..<i])
+        if let star = charsetBytes.firstIndex(of: UInt8(ascii: "*")) { charsetBytes = charsetBytes[..<star] }   // RFC 2231 language suffix
+        let bytes = encoding == UInt8(ascii: "b") ? Base64.decodeLenient(text, strict: true) : QuotedPrintable.decodeWord(text)
+        return Word(charset: StructuredText.string(charsetBytes), bytes: bytes, end: i + 2)
     }
 }

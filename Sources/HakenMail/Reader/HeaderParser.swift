@@ -1,10 +1,16 @@
 /// One header field, unfolded: the bytes of its value with the line breaks of folding
 /// removed (RFC 5322 §2.2.3), leading white space after the colon dropped.
 public struct RawHeader: Sendable, Equatable {
-    public var name: String
+    public var name: String { didSet { lowercasedName = name.asciiLowercased } }
     public var value: [UInt8]
+    /// Kept beside the name: every lookup compares it.
+    public private(set) var lowercasedName: String
 
-    public var lowercasedName: String { name.lowercased() }
+    public init(name: String, value: [UInt8]) {
+        self.name = name
+        self.value = value
+        self.lowercasedName = name.asciiLowercased
+    }
 }
 
 /// The header block of a message or a MIME part. Lookups are case-insensitive; duplicates
@@ -13,12 +19,12 @@ public struct HeaderBlock: Sendable, Equatable {
     public var fields: [RawHeader] = []
 
     public func first(_ name: String) -> RawHeader? {
-        let key = name.lowercased()
+        let key = name.asciiLowercased
         return fields.first { $0.lowercasedName == key }
     }
 
     public func all(_ name: String) -> [RawHeader] {
-        let key = name.lowercased()
+        let key = name.asciiLowercased
         return fields.filter { $0.lowercasedName == key }
     }
 

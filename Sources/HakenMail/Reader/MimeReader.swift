@@ -68,14 +68,14 @@ public enum MailReader {
 
     /// The first `<…>` of a Message-ID field, white space removed; a bare id is bracketed.
     static func messageID(_ raw: String) -> String? {
-        let text = AddressParser.stripComments(raw).filter { !$0.isWhitespace }
+        let text = StructuredText.removingWhitespace(StructuredText.stripComments(Array(raw.utf8)[...]))
         guard !text.isEmpty else { return nil }
-        if let open = text.firstIndex(of: "<") {
+        if let open = text.firstIndex(of: UInt8(ascii: "<")) {
             let rest = text[open...]
-            if let close = rest.firstIndex(of: ">") { return String(rest[...close]) }
-            return String(rest) + ">"
+            if let close = rest.firstIndex(of: UInt8(ascii: ">")) { return StructuredText.string(rest[...close]) }
+            return StructuredText.string(rest) + ">"
         }
-        return "<\(text)>"
+        return "<\(StructuredText.string(text))>"
     }
 
     struct Walker {
@@ -117,7 +117,7 @@ public enum MailReader {
         mutating func leaf(headers: HeaderBlock, type: String, contentType: HeaderParameters?, body: Range<Int>) {
             let disposition = headers.text("content-disposition").map(HeaderParameters.parse)
             let filename = disposition?["filename"] ?? contentType?["name"]
-            let encoding = headers.text("content-transfer-encoding")?.trimmingCharacters(in: " \t\"").lowercased() ?? "7bit"
+            let encoding = headers.text("content-transfer-encoding").map { StructuredText.lowercased(StructuredText.trimmed(Array($0.utf8)[...], " \t\"")) } ?? "7bit"
             let isAttachment = disposition?.value == "attachment" || filename != nil || type == "message/rfc822"
                 || ["image/", "application/", "audio/", "video/"].contains(where: type.hasPrefix)
             if isAttachment {

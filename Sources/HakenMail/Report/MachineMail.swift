@@ -3,19 +3,19 @@
 public enum MachineMail {
     public static func isAutomatic(headers: HeaderBlock, from: String?, topType: String?) -> Bool {
         if let value = headers.text("auto-submitted") {
-            let keyword = value.split(separator: ";").first.map { $0.trimmingCharacters(in: " \t").lowercased() } ?? ""
+            let keyword = value.split(separator: ";").first.map { $0.trimmingCharacters(in: " \t").asciiLowercased } ?? ""
             if keyword != "no" { return true }
         }
         if topType == "multipart/report" { return true }
-        if let precedence = headers.text("precedence")?.trimmingCharacters(in: " \t").lowercased(),
+        if let precedence = headers.text("precedence")?.trimmingCharacters(in: " \t").asciiLowercased,
            ["bulk", "junk", "list"].contains(precedence) { return true }
         if headers.first("list-id") != nil || headers.first("list-unsubscribe") != nil || headers.first("x-autoreply") != nil {
             return true
         }
         if let returnPath = headers.text("return-path"),
-           AddressParser.stripComments(returnPath).filter({ !$0.isWhitespace }) == "<>" { return true }
+           StructuredText.removingWhitespace(StructuredText.stripComments(Array(returnPath.utf8)[...])) == Array("<>".utf8) { return true }
         if let from, let at = from.lastIndex(of: "@") {
-            let local = from[..<at].lowercased()
+            let local = String(from[..<at]).asciiLowercased
             if local == "mailer-daemon" || local == "postmaster" { return true }
         }
         return false

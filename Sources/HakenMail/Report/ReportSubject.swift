@@ -50,10 +50,12 @@ public enum ReportSubjectReader {
     /// `Re:`, `RE[2]:`, `Fwd:`, `転送：` … repeated, with any spacing.
     static func stripReplyPrefixes(_ subject: String) -> String {
         var text = Substring(subject.trimmingWhitespace)
+        // Every prefix starts with one of these: most subjects are done after one look.
+        guard let first = text.unicodeScalars.first, "rRfFaAsSvVtTwW転返".unicodeScalars.contains(first) else { return String(text) }
         var changed = true
         while changed {
             changed = false
-            let lower = text.lowercased()
+            let lower = String(text.prefix(4)).lowercased()   // the longest prefix has three characters
             for prefix in prefixes where lower.hasPrefix(prefix) {
                 var rest = text.dropFirst(prefix.count)
                 if rest.first == "[" || rest.first == "(", let close = rest.firstIndex(where: { $0 == "]" || $0 == ")" }) {
@@ -73,7 +75,7 @@ public enum ReportSubjectReader {
     /// Business, expert and the date-time part. `/` or `／` split first; `・` only when that
     /// gives no three parts. With more parts than three, the date-time is what parses as one.
     static func splitParts(_ text: String) -> (String, String, String)? {
-        let slashParts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "／" }).map(String.init)
+        let slashParts = splitScalars(text) { $0 == "/" || $0 == "／" }
         if slashParts.count >= 3 {
             let rest = slashParts[2...].joined(separator: "/")
             if slashParts.count == 3 || (try? parseWhen(rest).get()) != nil {
@@ -82,10 +84,28 @@ public enum ReportSubjectReader {
             let n = slashParts.count
             return (slashParts[0..<(n - 2)].joined(separator: "/").trimmingWhitespace, slashParts[n - 2].trimmingWhitespace, slashParts[n - 1])
         }
-        let dotParts = text.split(separator: "・", omittingEmptySubsequences: false).map(String.init)
+        let dotParts = splitScalars(text) { $0 == "・" }
         guard dotParts.count >= 3 else { return nil }
         let n = dotParts.count
         return (dotParts[0..<(n - 2)].joined(separator: "・").trimmingWhitespace, dotParts[n - 2].trimmingWhitespace, dotParts[n - 1])
+    }
+
+    /// Splits on single scalars (empty parts kept): the separators are never part of a
+    /// grapheme cluster worth keeping, and scalars need no grapheme breaking.
+    static func splitScalars(_ text: String, _ isSeparator: (Unicode.Scalar) -> Bool) -> [String] {
+        let view = text.unicodeScalars
+        var parts: [String] = []
+        var start = view.startIndex
+        var index = start
+        while index < view.endIndex {
+            if isSeparator(view[index]) {
+                parts.append(String(view[start..<index]))
+                start = view.index(after: index)
+            }
+            index = view.index(after: index)
+        }
+        parts.append(String(view[start...]))
+        return parts
     }
 
     // MARK: - Date and time
@@ -101,11 +121,11 @@ public enum ReportSubjectReader {
 
     /// `8月21日(水)10:30~15:00` and its variants, after NFKC and without spaces.
     static func parseWhen(_ raw: String) -> Result<When, Problem> {
-        let s = Array(raw.precomposedStringWithCompatibilityMapping.unicodeScalars)
+        let s = compatibilityFolded(raw)
         var i = 0
         // Spaces may stand between any two tokens, never inside a number.
         func skipSpaces() {
-            while i < s.count && s[i].properties.isWhitespace { i += 1 }
+            while i < s.count && s[i].isWhiteSpace { i += 1 }
         }
         func digits() -> Int? {
             skipSpaces()
@@ -196,5 +216,26 @@ public enum ReportSubjectReader {
         let rest = String(String.UnicodeScalarView(s[min(i, s.count)...])).filter { !$0.isWhitespace }
         guard rest.isEmpty || ["頃", "ごろ", "開始", "終了", "まで"].contains(rest) else { return .failure(Problem(code: "not-a-report")) }
         return .success(When(month: month, day: day, start: start, end: end))
+    }
+
+    /// The scalars of `raw` after NFKC. What phones put in a date and time — ASCII, full-width
+    /// ASCII, the ideographic space, kana and kanji, the dashes — is folded here directly;
+    /// anything else (`㈬`, `①`, compatibility ideographs) goes through Foundation's NFKC.
+    static func compatibilityFolded(_ raw: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(raw.unicodeScalars.count)
+        for scalar in raw.unicodeScalars {
+            switch scalar.value {
+            case 0x20...0x7E, 0x3041...0x3096, 0x30A1...0x30FA, 0x30FC, 0x4E00...0x9FFF, 0x301C, 0x2010, 0x2212, 0x2013...0x2015:
+                out.append(scalar)
+            case 0xFF01...0xFF5E:
+                out.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
+            case 0x3000:
+                out.append(" ")
+            default:
+                return Array(raw.precomposedStringWithCompatibilityMapping.unicodeScalars)
+            }
+        }
+        return out
     }
 }
