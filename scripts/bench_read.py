@@ -107,6 +107,45 @@ def timed(function, paths, passes):
     return best
 
 
+def peak_memory(binary, folder, megabytes=25):
+    """Peak resident memory of `hakendesk mail inspect` reading one message of `megabytes`
+    (a base64 JPEG), against the same command on a small message (the process's own
+    baseline: binary, runtime, ICU tables)."""
+    big = os.path.join(folder, "..", f"big-{megabytes}mb.eml")
+    small = os.path.join(folder, "..", "small.eml")
+    rng = random.Random(25)
+    if not os.path.exists(big):
+        msg = MIMEMultipart()
+        msg.attach(MIMEText("写真を送ります。", "plain", "utf-8"))
+        raw_size = megabytes * 1_000_000 * 3 // 4
+        image = MIMEImage(b"\xff\xd8\xff\xe0" + rng.randbytes(raw_size - 6) + b"\xff\xd9", "jpeg")
+        image.add_header("Content-Disposition", "attachment", filename="IMG_0001.JPG")
+        msg.attach(image)
+        msg["From"] = "info@example.jp"
+        msg["Subject"] = Header("ばそな建設/専門家次郎/8月21日 10:30~12:30", "utf-8")
+        with open(big, "wb") as f:
+            f.write(msg.as_bytes())
+    if not os.path.exists(small):
+        msg = MIMEText("支援を開始しました。", "plain", "utf-8")
+        msg["From"] = "info@example.jp"
+        msg["Subject"] = Header("ばそな建設/専門家次郎/8月21日 10:30", "utf-8")
+        with open(small, "wb") as f:
+            f.write(msg.as_bytes())
+
+    def rss(path):
+        process = subprocess.Popen([binary, "mail", "inspect", path], stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        if status != 0:
+            raise SystemExit(f"mail inspect {path} failed")
+        return usage.ru_maxrss * 1024   # kilobytes on Linux
+
+    size = os.path.getsize(big)
+    base, peak = rss(small), rss(big)
+    print(f"peak memory: {size / 1e6:.1f} MB message: {peak / 1e6:.1f} MB resident, baseline {base / 1e6:.1f} MB; "
+          f"above baseline {(peak - base) / 1e6:.1f} MB = {(peak - base) / size:.2f}x the message (target <= 3x); "
+          f"whole process {peak / size:.2f}x")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
@@ -114,6 +153,7 @@ def main():
     parser.add_argument("--photo-share", type=float, default=0.2)
     parser.add_argument("--corpus")
     parser.add_argument("--passes", type=int, default=2)
+    parser.add_argument("--skip-memory", action="store_true", help="do not measure peak memory for one 25 MB message")
     args = parser.parse_args()
     folder = args.corpus or os.path.join("var", f"bench-corpus-{args.mails}-{args.photo_share}")
     make_corpus(folder, args.mails, args.photo_share)
@@ -138,6 +178,8 @@ def main():
         ratio = seconds / ours
         relation = "—" if name == "HakenDesk" else (f"{ratio:.2f}x faster" if ratio >= 1 else f"{1 / ratio:.2f}x slower")
         print(f"{name:40} {seconds:9.3f} {seconds * 1e6 / len(paths):9.1f}  {relation}")
+    if not args.skip_memory:
+        peak_memory(args.binary, folder)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ struct Mail: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("hakendesk mail inspect: cannot read \(file): \(error.localizedDescription)\n".utf8))
                 throw ExitCode(2)
             }
-            let message = MailReader.read([UInt8](data))
+            // Read in place: a copy into an array would double the peak for a large message.
+            let message = data.withUnsafeBytes { MailReader.read($0.bindMemory(to: UInt8.self)) }
             say(message.inspectJSON(receivedAt: receivedAt.flatMap(Self.parseInstant)).rendered)
         }
 

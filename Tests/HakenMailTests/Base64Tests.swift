@@ -26,5 +26,12 @@ import Testing
         }
         let large = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         #expect(streamed(Data(large).base64EncodedString()) == large)
+        // Chunk edges fall at every phase of the eight- and four-character steps.
+        for length in [49_151, 49_152, 49_153, 98_305, 147_458] {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
+            let lined = Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            #expect(streamed(lined) == bytes, "length \(length) with line breaks")
+            #expect(streamed(Data(bytes).base64EncodedString()) == bytes, "length \(length) in one line")
+        }
     }
 }

@@ -23,7 +23,7 @@ public enum MailReader {
         var walker = Walker(bytes: buffer, sink: attachmentSink)
         let top = HeaderParser.parse(buffer, range: 0..<buffer.count)
         walker.problems += top.problems
-        if buffer.contains(0) { appendOnce(&walker.problems, "nul-byte") }
+        if let base = buffer.baseAddress, memchr(base, 0, buffer.count) != nil { appendOnce(&walker.problems, "nul-byte") }
         walker.walk(headers: top.headers, body: top.bodyStart..<buffer.count, depth: 0, defaultType: "text/plain")
 
         let headers = top.headers
@@ -171,13 +171,22 @@ public enum MailReader {
             var lineStart = body.lowerBound
             let end = body.upperBound
             let dash = UInt8(ascii: "-")
+            let marker = [dash, dash] + boundary
+            let base = bytes.baseAddress!
             while lineStart < end {
-                // memchr: a 25 MB attachment is a third of a million lines to step over.
-                let lineEnd = memchr(bytes.baseAddress! + lineStart, 0x0A, end - lineStart)
-                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) } ?? end
+                // Straight to the next line that starts with `--boundary`: a 25 MB attachment
+                // is a third of a million lines, and base64 has no `-` for memchr to stop at.
+                guard let found = memchr(base + lineStart, Int32(dash), end - lineStart) else { break }
+                let hit = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                let atLineStart = hit == body.lowerBound || bytes[hit - 1] == 0x0A
+                guard atLineStart, hit + marker.count <= end, memcmp(base + hit, marker, marker.count) == 0 else {
+                    lineStart = hit + 1
+                    continue
+                }
+                lineStart = hit
+                let lineEnd = memchr(base + lineStart, 0x0A, end - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
                 let next = min(end, lineEnd + 1)
-                if lineEnd - lineStart >= boundary.count + 2, bytes[lineStart] == dash, bytes[lineStart + 1] == dash,
-                   matches(boundary, at: lineStart + 2) {
+                if lineEnd - lineStart >= boundary.count + 2 {
                     var after = lineStart + 2 + boundary.count
                     let isClose = after + 1 < lineEnd && bytes[after] == dash && bytes[after + 1] == dash
                     if isClose { after += 2 }
@@ -207,12 +216,6 @@ public enum MailReader {
                 }
             }
             return parts
-        }
-
-        private func matches(_ boundary: [UInt8], at index: Int) -> Bool {
-            guard index + boundary.count <= bytes.count else { return false }
-            for (offset, byte) in boundary.enumerated() where bytes[index + offset] != byte { return false }
-            return true
         }
     }
 }

@@ -34,53 +34,78 @@ public enum Base64 {
         return output
     }
 
-    /// Decodes into `sink` in chunks, for large attachments. Four alphabet characters at a
-    /// time while the input allows (the common case: 76-character lines), one at a time
-    /// around line breaks, stray bytes and the end.
+    /// The alphabet's values pre-shifted to each of the four positions of a group, so a
+    /// group is four loads and three ORs; a byte outside the alphabet sets the top bits.
+    private static let shifted: [UInt32] = {
+        var tables = [UInt32](repeating: 0xFF00_0000, count: 4 * 256)
+        for byte in 0..<256 where table[byte] != 0xFF {
+            let value = UInt32(table[byte])
+            tables[byte] = value << 18
+            tables[256 + byte] = value << 12
+            tables[512 + byte] = value << 6
+            tables[768 + byte] = value
+        }
+        return tables
+    }()
+
+    /// Decodes into `sink` in chunks, for large attachments. Whole groups of four alphabet
+    /// characters go through the pre-shifted tables, two groups per step while the input
+    /// allows (the common case: 76-character lines); line breaks, stray bytes and the end
+    /// go one byte at a time.
     public static func decode(_ input: UnsafeBufferPointer<UInt8>, into sink: (UnsafeBufferPointer<UInt8>) -> Void) {
         let chunkSize = 48 * 1024
-        let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize + 3)
+        // One spare byte: a group is stored as four bytes, of which the last is overwritten next.
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize + 8, alignment: 8)
         defer { out.deallocate() }
+        guard let base = input.baseAddress, let outBase = out.baseAddress else { return }
         var o = 0
         var quad: UInt32 = 0
         var pending = 0
         let count = input.count
         let equals = UInt8(ascii: "=")
-        table.withUnsafeBufferPointer { t in
+        shifted.withUnsafeBufferPointer { tables in
+            let t0 = tables.baseAddress!, t1 = t0 + 256, t2 = t0 + 512, t3 = t0 + 768
             var i = 0
             while i < count {
-                if pending == 0 && i + 4 <= count {
-                    let a = t[Int(input[i])], b = t[Int(input[i + 1])], c = t[Int(input[i + 2])], d = t[Int(input[i + 3])]
-                    if (a | b | c | d) < 64 {
-                        let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                        out[o] = UInt8(truncatingIfNeeded: v >> 16)
-                        out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                        out[o + 2] = UInt8(truncatingIfNeeded: v)
-                        o += 3
-                        i += 4
-                        if o >= chunkSize {
-                            sink(UnsafeBufferPointer(rebasing: out[0..<o]))
-                            o = 0
-                        }
-                        continue
+                if pending == 0 {
+                    while i + 8 <= count && o < chunkSize {
+                        let v = t0[Int(base[i])] | t1[Int(base[i + 1])] | t2[Int(base[i + 2])] | t3[Int(base[i + 3])]
+                        let w = t0[Int(base[i + 4])] | t1[Int(base[i + 5])] | t2[Int(base[i + 6])] | t3[Int(base[i + 7])]
+                        guard (v | w) < 0x0100_0000 else { break }
+                        outBase.storeBytes(of: (v << 8).bigEndian, toByteOffset: o, as: UInt32.self)
+                        outBase.storeBytes(of: (w << 8).bigEndian, toByteOffset: o + 3, as: UInt32.self)
+                        o += 6
+                        i += 8
                     }
+                    if o >= chunkSize {
+                        sink(UnsafeBufferPointer(start: outBase.assumingMemoryBound(to: UInt8.self), count: o))
+                        o = 0
+                    }
+                    if i + 4 <= count {
+                        let v = t0[Int(base[i])] | t1[Int(base[i + 1])] | t2[Int(base[i + 2])] | t3[Int(base[i + 3])]
+                        if v < 0x0100_0000 {
+                            outBase.storeBytes(of: (v << 8).bigEndian, toByteOffset: o, as: UInt32.self)
+                            o += 3
+                            i += 4
+                            continue
+                        }
+                    }
+                    if i >= count { break }
                 }
-                let byte = input[i]
+                let byte = base[i]
                 i += 1
                 if byte == equals { break }
-                let value = t[Int(byte)]
+                let value = table[Int(byte)]
                 if value == 0xFF { continue }
                 quad = quad << 6 | UInt32(value)
                 pending += 1
                 if pending == 4 {
-                    out[o] = UInt8(truncatingIfNeeded: quad >> 16)
-                    out[o + 1] = UInt8(truncatingIfNeeded: quad >> 8)
-                    out[o + 2] = UInt8(truncatingIfNeeded: quad)
+                    outBase.storeBytes(of: (quad << 8).bigEndian, toByteOffset: o, as: UInt32.self)
                     o += 3
                     pending = 0
                     quad = 0
                     if o >= chunkSize {
-                        sink(UnsafeBufferPointer(rebasing: out[0..<o]))
+                        sink(UnsafeBufferPointer(start: outBase.assumingMemoryBound(to: UInt8.self), count: o))
                         o = 0
                     }
                 }
@@ -88,14 +113,14 @@ public enum Base64 {
         }
         // A final group of two or three characters carries one or two bytes.
         if pending == 2 {
-            out[o] = UInt8(truncatingIfNeeded: quad >> 4)
+            outBase.storeBytes(of: UInt8(truncatingIfNeeded: quad >> 4), toByteOffset: o, as: UInt8.self)
             o += 1
         } else if pending == 3 {
-            out[o] = UInt8(truncatingIfNeeded: quad >> 10)
-            out[o + 1] = UInt8(truncatingIfNeeded: quad >> 2)
+            outBase.storeBytes(of: UInt8(truncatingIfNeeded: quad >> 10), toByteOffset: o, as: UInt8.self)
+            outBase.storeBytes(of: UInt8(truncatingIfNeeded: quad >> 2), toByteOffset: o + 1, as: UInt8.self)
             o += 2
         }
-        if o > 0 { sink(UnsafeBufferPointer(rebasing: out[0..<o])) }
+        if o > 0 { sink(UnsafeBufferPointer(start: outBase.assumingMemoryBound(to: UInt8.self), count: o)) }
     }
 }
 
