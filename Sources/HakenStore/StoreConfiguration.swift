@@ -42,9 +42,17 @@ public struct StoreConfiguration: Sendable, Equatable {
     }
 
     /// Runs before the migrations: creates the configured PostgreSQL schema on first start.
+    /// On SQLite, switches the file to write-ahead logging (a setting the file keeps):
+    /// a commit is then one fsync of the log instead of the journal's several, and readers
+    /// (the web pages) no longer wait for the mail job's writes. Commits stay durable
+    /// (`synchronous` stays FULL).
     public func prepare(_ database: Database) async throws {
-        guard let schema = postgresSchema, let sql = database as? SQLDatabase else { return }
-        try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        guard let sql = database as? SQLDatabase else { return }
+        if databaseURL == nil {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        } else if let schema = postgresSchema {
+            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        }
     }
 
     /// Creates the data folder (first start) and registers the database with Fluent.

@@ -91,6 +91,37 @@ import Vapor
         }
     }
 
+    /// Mails queued together are processed in one batch: a later mail sees what an earlier
+    /// one recorded, and a mail that cannot be read goes to a person without holding back
+    /// the others.
+    @Test(arguments: TestDatabase.all)
+    func batchSeesItsOwnRecordsAndSetsAsideAnUnreadableMail(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            let app = world.app
+            for (subject, at) in [("ばそな建設/専門家次郎/8月21日 10:30", "10:31"), ("ばそな建設/専門家次郎/8月21日 15:00", "15:02"),
+                                  ("ばそな建設/専門家次郎/8月21日 15:00", "15:05")] {
+                app.hakenClock = .fixed(Self.on21(at))
+                let response = try await app.call(.POST, "api/v1/inbound-mail", token: adminToken,
+                                                  rawBody: Self.mail(from: "info@basona.example.jp", subject: subject))
+                #expect(response.status == .accepted)
+            }
+            // The third mail's stored bytes are gone (a disk fault): it cannot be read.
+            let third = try #require(try await InboundMailModel.query(on: app.db).sort(\.$receivedAt, .descending).first())
+            try FileManager.default.removeItem(at: app.haken.intake.blobs.url(third.rawPath))
+
+            let processor = MailProcessor(settings: app.haken.configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)
+            #expect(try await processor.processQueued(on: app.db, logger: app.logger) == 3)
+            #expect(try await world.evidence("startReport")["status"] as? String == "accepted")
+            #expect(try await world.evidence("endReport")["status"] as? String == "accepted")
+            let statuses = try await InboundMailModel.query(on: app.db).sort(\.$receivedAt).all().map(\.status)
+            #expect(statuses == ["matched", "matched", "unmatched"])
+            let unreadable = try #require(try await InboundMailModel.find(third.id, on: app.db))
+            #expect(unreadable.reason?.hasPrefix("処理中にエラーが発生しました") == true)
+            #expect(try await world.receipts().count == 2)
+            #expect(try await AuditLog.verify(on: app.db) == .intact(entries: try await AuditEntryModel.query(on: app.db).count()))
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func testDAY2_endReportOutsideTheWindowIsLateAndNeedsADeclaration(database: TestDatabase) async throws {
         try await withWorld(database) { world in

@@ -28,17 +28,33 @@ public enum NameMatcher {
     /// The comparison key: NFKC, lower-cased, without legal forms, spaces, middle dots and a
     /// trailing honorific.
     public static func normalize(_ name: String) -> String {
-        var text = name.precomposedStringWithCompatibilityMapping.lowercased()
-        text.removeAll { $0.isWhitespace || $0 == "・" || $0 == "･" }
-        for form in legalForms {
-            text = text.replacingOccurrences(of: form, with: "")
+        let folded = CompatibilityFolding.nfkc(name).lowercased()
+        let scalars = Array(folded.unicodeScalars.filter { !$0.isWhiteSpace && $0 != "・" && $0 != "･" })
+        // Legal forms removed wherever they stand, longest first at each position (as the
+        // list is ordered), scanning scalars rather than searching strings once per form.
+        var kept = String.UnicodeScalarView()
+        var index = 0
+        scan: while index < scalars.count {
+            if legalFormStarts.contains(scalars[index]) {
+                for form in legalFormScalars where scalars.count - index >= form.count
+                    && scalars[index..<(index + form.count)].elementsEqual(form) {
+                    index += form.count
+                    continue scan
+                }
+            }
+            kept.append(scalars[index])
+            index += 1
         }
+        var text = String(kept)
         for honorific in honorifics where text.hasSuffix(honorific) && text.count > honorific.count {
             text.removeLast(honorific.count)
             break
         }
         return text
     }
+
+    static let legalFormScalars: [[Unicode.Scalar]] = legalForms.map { Array($0.unicodeScalars) }
+    static let legalFormStarts: Set<Unicode.Scalar> = Set(legalFormScalars.compactMap(\.first))
 
     public static func compare(_ written: String, _ registered: String) -> Match {
         let a = normalize(written)

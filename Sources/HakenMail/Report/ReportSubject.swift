@@ -121,7 +121,7 @@ public enum ReportSubjectReader {
 
     /// `8月21日(水)10:30~15:00` and its variants, after NFKC and without spaces.
     static func parseWhen(_ raw: String) -> Result<When, Problem> {
-        let s = compatibilityFolded(raw)
+        let s = CompatibilityFolding.nfkcScalars(raw)
         var i = 0
         // Spaces may stand between any two tokens, never inside a number.
         func skipSpaces() {
@@ -216,26 +216,5 @@ public enum ReportSubjectReader {
         let rest = String(String.UnicodeScalarView(s[min(i, s.count)...])).filter { !$0.isWhitespace }
         guard rest.isEmpty || ["頃", "ごろ", "開始", "終了", "まで"].contains(rest) else { return .failure(Problem(code: "not-a-report")) }
         return .success(When(month: month, day: day, start: start, end: end))
-    }
-
-    /// The scalars of `raw` after NFKC. What phones put in a date and time — ASCII, full-width
-    /// ASCII, the ideographic space, kana and kanji, the dashes — is folded here directly;
-    /// anything else (`㈬`, `①`, compatibility ideographs) goes through Foundation's NFKC.
-    static func compatibilityFolded(_ raw: String) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(raw.unicodeScalars.count)
-        for scalar in raw.unicodeScalars {
-            switch scalar.value {
-            case 0x20...0x7E, 0x3041...0x3096, 0x30A1...0x30FA, 0x30FC, 0x4E00...0x9FFF, 0x301C, 0x2010, 0x2212, 0x2013...0x2015:
-                out.append(scalar)
-            case 0xFF01...0xFF5E:
-                out.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
-            case 0x3000:
-                out.append(" ")
-            default:
-                return Array(raw.precomposedStringWithCompatibilityMapping.unicodeScalars)
-            }
-        }
-        return out
     }
 }

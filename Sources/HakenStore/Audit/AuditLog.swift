@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import SQLKit
 import Foundation
 import HakenCore
 
@@ -53,6 +54,50 @@ public enum AuditLog {
         throw lastError!
     }
 
+    /// Appends many entries inside one transaction (the mail job's batches): the chain's
+    /// end is read once, the entries are hashed as they come and written by `flush` in one
+    /// INSERT. The transaction must stay open from `start` to `flush`; a concurrent writer
+    /// makes the unique `seq` fail, and the batch is retried.
+    public struct Chain: Sendable {
+        private var lastSeq: Int64
+        private var lastHash: String
+        private var pending: [Row] = []
+
+        private struct Row: Sendable {
+            var seq: Int64
+            var at, actor, action, subject, details, prevHash, hash: String
+        }
+
+        public static func start(on database: Database) async throws -> Chain {
+            let last = try await AuditEntryModel.query(on: database).sort(\.$seq, .descending).first()
+            return Chain(lastSeq: last?.seq ?? 0, lastHash: last?.hash ?? genesisHash)
+        }
+
+        public mutating func append(_ entry: Entry, now: Date) {
+            var row = Row(seq: lastSeq + 1, at: timestamp(now), actor: entry.actor, action: entry.action, subject: entry.subject,
+                          details: canonicalJSON(entry.details), prevHash: lastHash, hash: "")
+            row.hash = AuditLog.hash([row.prevHash, String(row.seq), row.at, row.actor, row.action, row.subject, row.details])
+            pending.append(row)
+            lastSeq = row.seq
+            lastHash = row.hash
+        }
+
+        public mutating func flush(on database: Database) async throws {
+            guard !pending.isEmpty else { return }
+            guard let sql = database as? SQLDatabase else { throw ChainError.needsSQL }
+            let insert = sql.insert(into: AuditEntryModel.schema)
+                .columns("id", "seq", "at", "actor", "action", "subject", "details", "prev_hash", "hash")
+            for row in pending {
+                insert.values(SQLBind(UUID()), SQLBind(row.seq), SQLBind(row.at), SQLBind(row.actor), SQLBind(row.action),
+                              SQLBind(row.subject), SQLBind(row.details), SQLBind(row.prevHash), SQLBind(row.hash))
+            }
+            try await insert.run()
+            pending.removeAll()
+        }
+    }
+
+    public enum ChainError: Error { case needsSQL }
+
     public enum Verification: Equatable, Sendable {
         case intact(entries: Int)
         /// The first entry whose stored hashes do not match what its content and its
@@ -90,7 +135,10 @@ public enum AuditLog {
     /// SHA-256 over the previous hash and every field, newline-separated. Field values are
     /// JSON-escaped so that no value can imitate a separator.
     static func hash(of entry: AuditEntryModel) -> String {
-        let fields = [entry.prevHash, String(entry.seq), entry.at, entry.actor, entry.action, entry.subject, entry.details]
+        hash([entry.prevHash, String(entry.seq), entry.at, entry.actor, entry.action, entry.subject, entry.details])
+    }
+
+    static func hash(_ fields: [String]) -> String {
         let text = fields.map(jsonString).joined(separator: "\n")
         return SHA256.hash(data: Data(text.utf8)).hexString
     }
@@ -102,10 +150,14 @@ public enum AuditLog {
     /// The chain's hashes depend on this quoting: changing it would break existing logs.
     static func jsonString(_ text: String) -> String { JSONQuoting.quoted(text) }
 
+    /// `2019-08-21T10:30:00.123+09:00`: Tokyo time with milliseconds, written by hand
+    /// (a formatter per entry was a visible part of processing a mail).
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
-        return formatter.string(from: date)
+        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let local = TokyoClock.local(secondsSince1970: Double(milliseconds) / 1000)
+        let withinMinute = ((milliseconds % 60_000) + 60_000) % 60_000
+        let seconds = withinMinute / 1000, millis = withinMinute % 1000
+        let fraction = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
+        return "\(local.date.iso)T\(local.time.hhmm):\(seconds < 10 ? "0" : "")\(seconds).\(fraction)+09:00"
     }
 }
