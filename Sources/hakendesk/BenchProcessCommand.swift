@@ -20,6 +20,7 @@ extension Bench {
 
         @ArgumentParser.Option(help: "Businesses to register.") var businesses = 20_000
         @ArgumentParser.Option(help: "Dispatches to schedule across them.") var dispatches = 100_000
+        @ArgumentParser.Option(help: "Mails per transaction.") var batchSize = 32
         @ArgumentParser.Option(help: "Report mails to queue (a start and an end report per dispatch, for half as many dispatches).") var mails = 50_000
 
         func run() async throws {
@@ -33,11 +34,16 @@ extension Bench {
                                                               secretariat: configuration.mail.secretariatAddresses[0], on: app.db)
                 let seedSeconds = (ContinuousClock.now - seedStart).seconds
 
-                let processor = MailProcessor(settings: configuration.mail, blobs: app.haken.intake.blobs, clock: .system)
+                let processor = MailProcessor(settings: configuration.mail, blobs: app.haken.intake.blobs, clock: .system, batchSize: batchSize)
                 let latencies = LatencyLog()
+                // As `serve` runs it: SQLite's log is checkpointed beside the processing.
+                let checkpointer = configuration.store.databaseURL == nil
+                    ? Task { await SQLiteCheckpointer.run(file: configuration.store.sqliteFile, logger: app.logger) } : nil
                 let start = ContinuousClock.now
                 let count = try await processor.processQueued(on: app.db, logger: app.logger) { latencies.add($0) }
                 let seconds = (ContinuousClock.now - start).seconds
+                checkpointer?.cancel()
+                await checkpointer?.value
 
                 let statuses = try await InboundMailModel.query(on: app.db).all(\.$status)
                 let byStatus = Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count)
@@ -49,7 +55,7 @@ extension Bench {
                 let statusJSON = byStatus.keys.sorted().map { "\"\($0)\": \(byStatus[$0]!)" }.joined(separator: ", ")
                 say("""
                     {"database": "\(configuration.store.databaseURL == nil ? "sqlite" : "postgresql")", "businesses": \(businesses), "dispatches": \(dispatches), \
-                    "queued": \(queued), "processed": \(count), "seconds": \(seconds), "mailsPerSecond": \(Double(count) / seconds), \
+                    "batchSize": \(batchSize), "queued": \(queued), "processed": \(count), "seconds": \(seconds), "mailsPerSecond": \(Double(count) / seconds), \
                     "p50ms": \(percentile(0.5)), "p99ms": \(percentile(0.99)), "maxms": \(sorted.last.map { $0 * 1000 } ?? 0), \
                     "statuses": {\(statusJSON)}, "evidence": \(evidence), "auditEntries": \(audit), "receiptsQueued": \(outbox), \
                     "seedSeconds": \(seedSeconds)}

@@ -33,6 +33,17 @@ final class MailBatch: @unchecked Sendable {
     private var receiptWindowChecked: Set<String> = []
     private var newItems: [NewItem] = []
     private var newReceipts: [Outbox.Row] = []
+    private var finished: [Finished] = []
+
+    private struct Finished {
+        var id: UUID
+        var status: String
+        var reason: String
+        var dispatchID: UUID?
+        var evidenceKind: String?
+        var problems: String?
+        var now: Date
+    }
 
     private struct NewItem {
         var id: UUID
@@ -55,7 +66,7 @@ final class MailBatch: @unchecked Sendable {
     struct NeedsSQL: Error {}
 
     /// Reads up front what the batch's mails will ask for.
-    static func prepare(_ mails: [(row: InboundMailModel, message: MailMessage)], on db: Database) async throws -> MailBatch {
+    static func prepare(_ mails: [(row: QueuedMail, message: MailMessage)], on db: Database) async throws -> MailBatch {
         guard let sql = db as? SQLDatabase else { throw NeedsSQL() }
         let batch = MailBatch(db: db, sql: sql, chain: try await AuditLog.Chain.start(on: db))
         let senders = Set(mails.compactMap { ($0.message.from ?? $0.row.envelopeFrom)?.lowercased() })
@@ -75,7 +86,7 @@ final class MailBatch: @unchecked Sendable {
         try await batch.loadDispatches(businessIDs: Array(businessIDs), days: Array(days))
         try await batch.loadChecklists(Array(batch.dispatches.values.joined().map(\.id)))
 
-        let keys = mails.compactMap { $0.row.id.map(Outbox.receiptKey) }
+        let keys = mails.map { Outbox.receiptKey($0.row.id) }
         if !keys.isEmpty {
             let rows = try await sql.raw("SELECT dedupe_key FROM outbox WHERE dedupe_key IN (\(binds: keys))").all()
             batch.queuedReceiptKeys = Set(try rows.map { try $0.decode(column: "dedupe_key", as: String.self) })
@@ -181,15 +192,37 @@ final class MailBatch: @unchecked Sendable {
         checklists[dispatchID]?[kind]?.status = status.rawValue
     }
 
-    /// The mail's outcome, on its row.
-    func finish(_ row: InboundMailModel, status: InboundMailModel.Status, reason: String, dispatchID: UUID?,
-                evidenceKind: String?, problems: String?, now: Date) async throws {
-        try await sql.update(InboundMailModel.schema)
-            .set("status", to: SQLBind(status.rawValue)).set("reason", to: SQLBind(reason))
-            .set("dispatch_id", to: SQLBind(dispatchID)).set("evidence_kind", to: SQLBind(evidenceKind))
-            .set("problems", to: SQLBind(problems)).set("processed_at", to: SQLBind(now))
-            .where("id", .equal, SQLBind(try row.requireID()))
-            .run()
+    /// The mail's outcome, on its row (written by `flush`, one UPDATE for the batch).
+    func finish(_ row: QueuedMail, status: InboundMailModel.Status, reason: String, dispatchID: UUID?,
+                evidenceKind: String?, problems: String?, now: Date) {
+        finished.append(Finished(id: row.id, status: status.rawValue, reason: reason, dispatchID: dispatchID,
+                                 evidenceKind: evidenceKind, problems: problems, now: now))
+    }
+
+    /// `UPDATE … SET column = CASE id WHEN … THEN … END, …` for every finished mail: one
+    /// statement, in both databases. PostgreSQL needs the types of the uuid and time values
+    /// spelled out inside CASE; SQLite must not get them (they would change the values).
+    private func writeFinished() async throws {
+        guard !finished.isEmpty else { return }
+        let postgres = sql.dialect.name.contains("postgres")
+        func typed(_ value: some Encodable & Sendable, _ type: String) -> SQLQueryString {
+            postgres ? "CAST(\(bind: value) AS \(unsafeRaw: type))" : "\(bind: value)"
+        }
+        func column(_ name: String, _ value: (Finished) -> SQLQueryString) -> SQLQueryString {
+            var part: SQLQueryString = "\(ident: name) = CASE id"
+            for mail in finished { part += " WHEN \(typed(mail.id, "uuid")) THEN " + value(mail) }
+            return part + " END"
+        }
+        var query: SQLQueryString = "UPDATE \(ident: InboundMailModel.schema) SET "
+        query += column("status") { "\(bind: $0.status)" } + ", "
+        query += column("reason") { "\(bind: $0.reason)" } + ", "
+        query += column("dispatch_id") { typed($0.dispatchID, "uuid") } + ", "
+        query += column("evidence_kind") { "\(bind: $0.evidenceKind)" } + ", "
+        query += column("problems") { "\(bind: $0.problems)" } + ", "
+        query += column("processed_at") { typed($0.now, "timestamptz") }
+        query += " WHERE id IN (\(binds: finished.map(\.id)))"
+        try await sql.raw(query).run()
+        finished.removeAll()
     }
 
     func audit(_ entry: AuditLog.Entry, now: Date) {
@@ -197,7 +230,7 @@ final class MailBatch: @unchecked Sendable {
     }
 
     /// Writes what the batch held back for multi-row INSERTs (new checklist items, audit
-    /// entries, receipts). Must run before the batch's transaction commits.
+    /// entries, receipts, the mails' outcomes). Must run before the batch's transaction commits.
     func flush() async throws {
         if !newItems.isEmpty {
             let insert = sql.insert(into: EvidenceModel.schema)
@@ -212,6 +245,7 @@ final class MailBatch: @unchecked Sendable {
         try await chain.flush(on: db)
         try await Outbox.enqueue(newReceipts, on: db)
         newReceipts.removeAll()
+        try await writeFinished()
     }
 
 

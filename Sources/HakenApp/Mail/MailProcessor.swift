@@ -3,6 +3,7 @@ import Foundation
 import HakenCore
 import HakenMail
 import HakenStore
+import SQLKit
 import Vapor
 
 /// Processes stored mail (DAY-1…DAY-7, DEC-2…DEC-9): reads it, finds the sender and the
@@ -14,15 +15,16 @@ public struct MailProcessor: Sendable {
     let blobs: BlobStore
     let clock: HakenClock
 
-    public init(settings: MailSettings, blobs: BlobStore, clock: HakenClock) {
+    /// Mails per transaction. One commit (one fsync) per batch instead of per mail is most of
+    /// the processing throughput; a small batch keeps each mail's wait for its commit short.
+    let batchSize: Int
+
+    public init(settings: MailSettings, blobs: BlobStore, clock: HakenClock, batchSize: Int = 32) {
         self.settings = settings
         self.blobs = blobs
         self.clock = clock
+        self.batchSize = max(1, batchSize)
     }
-
-    /// Mails per transaction. One commit (one fsync) per batch instead of per mail is most of
-    /// the processing throughput; a batch stays small enough that its commit is quick.
-    public static let batchSize = 32
 
     /// Processes queued mail, oldest first, until none is left. Returns how many.
     /// `observe` hears, for every mail, how long it took from the start of its batch to
@@ -31,11 +33,7 @@ public struct MailProcessor: Sendable {
     public func processQueued(on db: Database, logger: Logger, observe: (@Sendable (Duration) -> Void)? = nil) async throws -> Int {
         var count = 0
         while true {
-            let batch = try await db.hakenTransaction { db in
-                try await InboundMailModel.query(on: db)
-                    .filter(\.$status == InboundMailModel.Status.queued.rawValue)
-                    .sort(\.$receivedAt).sort(\.$id).limit(Self.batchSize).all()
-            }
+            let batch = try await db.hakenTransaction { db in try await QueuedMail.next(batchSize, on: db) }
             if batch.isEmpty { return count }
             let started = ContinuousClock.now
             let read = await readAll(batch)
@@ -57,13 +55,11 @@ public struct MailProcessor: Sendable {
             } catch {
                 if DatabaseErrors.isTransient(error) { throw error }
                 // One mail broke the batch: each on its own now, so only that one waits for a person.
-                for row in batch {
-                    guard let fresh = try await InboundMailModel.find(row.id, on: db),
-                          fresh.status == InboundMailModel.Status.queued.rawValue else { continue }
+                for row in batch where try await row.isQueued(on: db) {
                     do {
-                        try await process(fresh, on: db)
+                        try await process(row, on: db)
                     } catch {
-                        try await handle(error, of: fresh, on: db, logger: logger)
+                        try await handle(error, of: row, on: db, logger: logger)
                     }
                 }
             }
@@ -75,9 +71,9 @@ public struct MailProcessor: Sendable {
 
     /// A mail that could not be processed goes to a person, unless the database went away:
     /// that is not the mail's fault, and it stays queued.
-    private func handle(_ error: any Error, of row: InboundMailModel, on db: Database, logger: Logger) async throws {
+    private func handle(_ error: any Error, of row: QueuedMail, on db: Database, logger: Logger) async throws {
         if DatabaseErrors.isTransient(error) { throw error }
-        logger.error("mail processing failed", metadata: ["mail": "\(row.id?.uuidString ?? "-")", "error": "\(error)"])
+        logger.error("mail processing failed", metadata: ["mail": "\(row.id.uuidString)", "error": "\(error)"])
         try await markForPerson(row, reason: "処理中にエラーが発生しました: \(error)", on: db)
     }
 
@@ -88,7 +84,7 @@ public struct MailProcessor: Sendable {
 
     /// Reads a batch's messages in parallel (no database involved): raw bytes from the blob
     /// store, the whole MIME tree, pictures streamed into the blob store.
-    func readAll(_ rows: [InboundMailModel]) async -> [Result<ReadMail, any Error>] {
+    func readAll(_ rows: [QueuedMail]) async -> [Result<ReadMail, any Error>] {
         let paths = rows.map(\.rawPath)
         return await withTaskGroup(of: (Int, Result<ReadMail, any Error>).self) { group in
             for (index, path) in paths.enumerated() {
@@ -101,7 +97,7 @@ public struct MailProcessor: Sendable {
     }
 
     /// One mail, all of it in one transaction (the batch's fallback, one at a time).
-    func process(_ row: InboundMailModel, on db: Database) async throws {
+    func process(_ row: QueuedMail, on db: Database) async throws {
         let mail = try read(row.rawPath)
         try await db.hakenTransaction { tx in
             let context = try await MailBatch.prepare([(row, mail.message)], on: tx)
@@ -151,7 +147,7 @@ public struct MailProcessor: Sendable {
         var receipt: (subject: String, body: String)?
     }
 
-    func decide(_ message: MailMessage, row: InboundMailModel, imageFiles: [String], batch: MailBatch, on db: Database) async throws -> Decision {
+    func decide(_ message: MailMessage, row: QueuedMail, imageFiles: [String], batch: MailBatch, on db: Database) async throws -> Decision {
         if message.autoSubmitted {
             return Decision(status: .machine, reason: "自動送信メール（RFC 3834）のため処理しません。")
         }
@@ -379,8 +375,8 @@ public struct MailProcessor: Sendable {
 
     // MARK: - Applying
 
-    func apply(_ decision: Decision, message: MailMessage, row: InboundMailModel, batch: MailBatch, on db: Database) async throws {
-        let mailID = try row.requireID()
+    func apply(_ decision: Decision, message: MailMessage, row: QueuedMail, batch: MailBatch, on db: Database) async throws {
+        let mailID = row.id
         let now = clock.now()
         for change in decision.evidence {
             try await batch.record(change.kind, status: change.status, receivedAt: row.receivedAt, note: change.note,
@@ -398,7 +394,7 @@ public struct MailProcessor: Sendable {
                 try await model.save(on: db)
             }
         }
-        try await batch.finish(row, status: decision.status, reason: decision.reason, dispatchID: decision.dispatchID,
+        batch.finish(row, status: decision.status, reason: decision.reason, dispatchID: decision.dispatchID,
                                evidenceKind: decision.evidence.first?.kind.rawValue,
                                problems: message.problems.isEmpty ? nil : message.problems.joined(separator: ","), now: now)
 
@@ -416,12 +412,14 @@ public struct MailProcessor: Sendable {
         }
     }
 
-    func markForPerson(_ row: InboundMailModel, reason: String, on db: Database) async throws {
-        row.status = InboundMailModel.Status.unmatched.rawValue
-        row.reason = reason
-        row.processedAt = clock.now()
-        try await row.save(on: db)
-        try await AuditLog.append(.init(actor: "mail", action: "mail.error", subject: "mail/\(try row.requireID().uuidString.lowercased())",
+    func markForPerson(_ row: QueuedMail, reason: String, on db: Database) async throws {
+        guard let sql = db as? SQLDatabase else { throw MailBatch.NeedsSQL() }
+        try await sql.update(InboundMailModel.schema)
+            .set("status", to: SQLBind(InboundMailModel.Status.unmatched.rawValue)).set("reason", to: SQLBind(reason))
+            .set("processed_at", to: SQLBind(clock.now()))
+            .where("id", .equal, SQLBind(row.id))
+            .run()
+        try await AuditLog.append(.init(actor: "mail", action: "mail.error", subject: "mail/\(row.id.uuidString.lowercased())",
                                         details: ["reason": reason]), on: db)
     }
 }

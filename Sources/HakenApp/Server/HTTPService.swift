@@ -1,3 +1,4 @@
+import HakenStore
 import Logging
 import ServiceLifecycle
 import Vapor
@@ -23,6 +24,7 @@ public enum HakenServer {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: HTTPService(app: app))]
         if configuration.mail.smtpPort != 0 { services.append(.init(service: SMTPService(app: app))) }
         if configuration.mail.processing { services.append(.init(service: MailProcessingService(app: app))) }
+        if configuration.store.databaseURL == nil { services.append(.init(service: SQLiteCheckpointService(file: configuration.store.sqliteFile))) }
         if configuration.mail.relay != nil { services.append(.init(service: OutboxService(app: app))) }
         let group = ServiceGroup(
             configuration: .init(
@@ -32,5 +34,16 @@ public enum HakenServer {
             )
         )
         try await group.run()
+    }
+}
+
+/// `SQLiteCheckpointer` for as long as the server runs (SQLite only).
+struct SQLiteCheckpointService: Service {
+    let file: URL
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await SQLiteCheckpointer.run(file: file, logger: Logger(label: "hakendesk.sqlite"))
+        }
     }
 }

@@ -43,7 +43,7 @@ public struct OutgoingMessage: Sendable, Equatable {
             "Content-Transfer-Encoding: \(charset == .utf8 ? "base64" : "7bit")",
             "",
         ]
-        let text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let text = Self.crlfLines(body)
         let encodedBody: String
         switch charset {
         case .utf8:
@@ -61,17 +61,36 @@ public struct OutgoingMessage: Sendable, Equatable {
         var chunk = ""
         let label = charset == .utf8 ? "UTF-8" : "ISO-2022-JP"
         func bytes(_ s: String) -> [UInt8] { charset == .utf8 ? Array(s.utf8) : ISO2022JPEncoder.encode(s) }
+        // The chunk's encoded length grows by each character's own encoding: exact for UTF-8,
+        // an upper bound for ISO-2022-JP (whose escapes a run of kanji shares), so a word
+        // never passes 75 characters and the text is encoded once per word, not per character.
+        var length = 0
         for character in text {
-            let candidate = chunk + String(character)
-            if (bytes(candidate).count + 2) / 3 * 4 + label.count + 7 > 75, !chunk.isEmpty {
+            let added = bytes(String(character)).count
+            if (length + added + 2) / 3 * 4 + label.count + 7 > 75, !chunk.isEmpty {
                 words.append("=?\(label)?B?\(Data(bytes(chunk)).base64EncodedString())?=")
                 chunk = String(character)
+                length = added
             } else {
-                chunk = candidate
+                chunk.append(character)
+                length += added
             }
         }
         if !chunk.isEmpty { words.append("=?\(label)?B?\(Data(bytes(chunk)).base64EncodedString())?=") }
         return words.joined(separator: "\r\n ")
+    }
+
+    /// Every line end as CRLF (bare LF and CRLF alike; a lone CR is left as it is).
+    static func crlfLines(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x0A && previous != 0x0D { out.append(0x0D) }
+            out.append(byte)
+            previous = byte
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `Wed, 21 Aug 2019 10:30:00 +0900`, Tokyo time, written by hand: a DateFormatter per
