@@ -53,7 +53,8 @@ def main():
         try:
             results["PostgreSQL"] = run(args.binary, args, f"{args.postgres_url}{separator}schema={schema}")
         finally:
-            subprocess.run(["psql", args.postgres_url, "-q", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False)
+            subprocess.run(["psql", args.postgres_url, "-q", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False,
+                           env=dict(os.environ, PGOPTIONS="--client-min-messages=warning"))
 
     print(f"{'database':12} {'mails':>7} {'seconds':>8} {'mails/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}  statuses / audit")
     for name, r in results.items():

@@ -100,14 +100,14 @@ def run_hakendesk(args, processing):
     folder = tempfile.mkdtemp(prefix="bench-hakendesk-")
     smtp, http = free_port(), free_port()
     env = dict(os.environ, HAKEN_DATA_DIR=folder, HAKEN_SMTP_PORT=str(smtp), HAKEN_HTTP_PORT=str(http),
-               HAKEN_ADMIN_TOKEN="bench-token", HAKEN_MAIL_PROCESSING="1" if processing else "0",
+               HAKEN_ADMIN_TOKEN="bench-token-0123456789", HAKEN_MAIL_PROCESSING="1" if processing else "0",
                HAKEN_SMTP_MAX_CONNECTIONS="2000", LOG_LEVEL="warning")
     server = subprocess.Popen([args.binary, "serve"], env=env)
     try:
         wait_for_port(smtp)
         wait_for_port(http)
         seconds = send(smtp, args.messages, args.sessions, args.size)
-        request = urllib.request.Request(f"http://127.0.0.1:{http}/api/v1/mail?limit=1", headers={"Authorization": "Bearer bench-token"})
+        request = urllib.request.Request(f"http://127.0.0.1:{http}/api/v1/mail?limit=1", headers={"Authorization": "Bearer bench-token-0123456789"})
         with urllib.request.urlopen(request, timeout=60) as response:
             total = response.headers.get("X-Total-Count")
         return seconds, int(total) if total is not None else None

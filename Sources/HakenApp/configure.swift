@@ -33,11 +33,25 @@ public func configure(_ app: Application, _ configuration: AppConfiguration) asy
                                                   sandboxDirectory: views, viewDirectory: views))
     app.leaf.cache.isEnabled = app.environment.isRelease
 
+    // Blob writes wait on fsync, not on the CPU: many at once let the filesystem commit
+    // them together (see MailIntake).
+    let writers = NIOThreadPool(numberOfThreads: 32)
+    writers.start()
+    app.lifecycle.use(ThreadPoolShutdown(pool: writers))
     app.haken = HakenServices(
         configuration: configuration,
-        intake: MailIntake(blobs: BlobStore(root: configuration.store.blobDirectory), signal: MailSignal())
+        intake: MailIntake(blobs: BlobStore(root: configuration.store.blobDirectory), signal: MailSignal(), writers: writers)
     )
     try routes(app, configuration: configuration)
+}
+
+/// Stops a thread pool the application started, when the application shuts down.
+struct ThreadPoolShutdown: LifecycleHandler {
+    let pool: NIOThreadPool
+
+    func shutdownAsync(_ application: Application) async {
+        try? await pool.shutdownGracefully()
+    }
 }
 
 /// The Leaf templates ship as resources of this module.

@@ -26,6 +26,8 @@ public enum SQLiteCheckpointer {
             }
             try? await Task.sleep(for: interval)
         }
-        try? await connection.close()
+        // The future-returning close: the async one gives up when the task is cancelled,
+        // which is exactly when this runs, and an unclosed connection must not be dropped.
+        try? await connection.close().get()
     }
 }

@@ -30,7 +30,7 @@ extension Bench {
                 }
                 let seedStart = ContinuousClock.now
                 let seeded = try await BenchSeed.seed(businesses: businesses, dispatches: dispatches, on: app.db)
-                let queued = try await BenchSeed.queueReports(mails, seeded: seeded, blobs: app.haken.intake.blobs,
+                let queued = try await BenchSeed.queueReports(mails, seeded: seeded,
                                                               secretariat: configuration.mail.secretariatAddresses[0], on: app.db)
                 let seedSeconds = (ContinuousClock.now - seedStart).seconds
 

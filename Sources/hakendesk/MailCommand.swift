@@ -82,7 +82,7 @@ extension Mail {
                     }
                     let accepted = try await app.haken.intake.accept([UInt8](data), envelopeFrom: nil, envelopeTo: configuration.mail.secretariatAddresses,
                                                                      source: "cli", receivedAt: moment ?? app.hakenClock.now(),
-                                                                     on: app.db, threadPool: app.threadPool)
+                                                                     on: app.db)
                     ids.append((file, accepted.id, accepted.duplicate))
                 }
                 let processor = MailProcessor(settings: configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)

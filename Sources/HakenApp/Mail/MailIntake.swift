@@ -9,9 +9,26 @@ import Vapor
 /// What every way in (SMTP, the HTTP pipe, the CLI) does with a message: store the raw
 /// bytes durably and record them as queued, before anything is acknowledged (DEC-8).
 /// Processing happens later, in `MailProcessor`.
+///
+/// Durability costs an fsync, and under a Monday-morning rush a file and an fsync per
+/// message and a database commit per message were the whole limit (`scripts/bench_smtp.py`).
+/// So a report (small) travels in its row, and the rows of every message that is waiting
+/// are committed together in one transaction (`IntakeCommitter`): one fsync for the group.
+/// Large messages (photos) are written to the blob store on a pool of their own, many at
+/// once. No message is answered before its bytes and its row are durable.
 public struct MailIntake: Sendable {
     public let blobs: BlobStore
     public let signal: MailSignal
+    let writers: NIOThreadPool
+    let committer: IntakeCommitter
+
+    /// `writers` must be started (and shut down by its owner).
+    public init(blobs: BlobStore, signal: MailSignal, writers: NIOThreadPool) {
+        self.blobs = blobs
+        self.signal = signal
+        self.writers = writers
+        self.committer = IntakeCommitter()
+    }
 
     public struct Accepted: Sendable {
         public var id: UUID
@@ -19,42 +36,32 @@ public struct MailIntake: Sendable {
         public var duplicate: Bool
     }
 
+    /// Messages up to this size (every report without a photo) are kept in their row; larger
+    /// ones in the blob store. Creating and fsyncing a file per message was most of the
+    /// intake's time even with the fsyncs side by side.
+    public static let inlineLimit = 128 * 1024
+
     /// Stores the message and commits its row. When this returns, the message survives a crash.
     public func accept(_ raw: [UInt8], envelopeFrom: String?, envelopeTo: [String], source: String,
-                       receivedAt: Date, on db: Database, threadPool: NIOThreadPool) async throws -> Accepted {
-        let blobs = self.blobs
-        let stored = try await threadPool.runIfActive { try blobs.put(raw, kind: "mail", suffix: ".eml") }
-        if let existing = try await InboundMailModel.query(on: db).filter(\.$contentHash == stored.sha256).first() {
-            return Accepted(id: try existing.requireID(), duplicate: true)
+                       receivedAt: Date, on db: Database) async throws -> Accepted {
+        let hash: String, path: String
+        if raw.count <= Self.inlineLimit {
+            hash = SHA256.hash(data: raw).hexString
+            path = ""
+        } else {
+            let blobs = self.blobs
+            let stored = try await writers.runIfActive { try blobs.put(raw, kind: "mail", suffix: ".eml") }
+            (hash, path) = (stored.sha256, stored.path)
         }
         let headerEnd = Self.headerBlockEnd(raw)
         let headers = MailReader.read(Array(raw[0..<headerEnd]) + [0x0D, 0x0A, 0x0D, 0x0A])
-        let row = InboundMailModel()
-        row.messageID = headers.messageID
-        row.contentHash = stored.sha256
-        row.rawPath = stored.path
-        row.size = raw.count
-        row.envelopeFrom = envelopeFrom
-        row.envelopeTo = envelopeTo.joined(separator: ",")
-        row.receivedAt = receivedAt
-        row.source = source
-        row.status = InboundMailModel.Status.queued.rawValue
-        row.fromAddress = headers.from
-        row.subject = headers.subject
-        do {
-            // In a transaction for its watchdog: a database that vanishes mid-insert must not
-            // leave this SMTP session waiting forever (the client retries; the blob is safe).
-            try await db.hakenTransaction(timeout: .seconds(20)) { tx in try await row.create(on: tx) }
-        } catch {
-            // Two deliveries of the same message raced; the other one stored it.
-            if let databaseError = error as? any DatabaseError, databaseError.isConstraintFailure,
-               let existing = try await InboundMailModel.query(on: db).filter(\.$contentHash == stored.sha256).first() {
-                return Accepted(id: try existing.requireID(), duplicate: true)
-            }
-            throw error
-        }
-        signal.notify()
-        return Accepted(id: try row.requireID(), duplicate: false)
+        let row = IntakeCommitter.Row(id: UUID(), messageID: headers.messageID, contentHash: hash, rawPath: path,
+                                      raw: path.isEmpty ? Data(raw) : nil,
+                                      size: raw.count, envelopeFrom: envelopeFrom, envelopeTo: envelopeTo.joined(separator: ","),
+                                      receivedAt: receivedAt, source: source, fromAddress: headers.from, subject: headers.subject)
+        let accepted = try await committer.commit(row, on: db)
+        if !accepted.duplicate { signal.notify() }
+        return accepted
     }
 
     /// Where the header block ends (for a quick read of From, Subject and Message-ID).

@@ -85,12 +85,11 @@ public struct MailProcessor: Sendable {
     /// Reads a batch's messages in parallel (no database involved): raw bytes from the blob
     /// store, the whole MIME tree, pictures streamed into the blob store.
     func readAll(_ rows: [QueuedMail]) async -> [Result<ReadMail, any Error>] {
-        let paths = rows.map(\.rawPath)
-        return await withTaskGroup(of: (Int, Result<ReadMail, any Error>).self) { group in
-            for (index, path) in paths.enumerated() {
-                group.addTask { (index, Result { try read(path) }) }
+        await withTaskGroup(of: (Int, Result<ReadMail, any Error>).self) { group in
+            for (index, row) in rows.enumerated() {
+                group.addTask { (index, Result { try read(row) }) }
             }
-            var results = [Result<ReadMail, any Error>?](repeating: nil, count: paths.count)
+            var results = [Result<ReadMail, any Error>?](repeating: nil, count: rows.count)
             for await (index, result) in group { results[index] = result }
             return results.map { $0! }
         }
@@ -98,7 +97,7 @@ public struct MailProcessor: Sendable {
 
     /// One mail, all of it in one transaction (the batch's fallback, one at a time).
     func process(_ row: QueuedMail, on db: Database) async throws {
-        let mail = try read(row.rawPath)
+        let mail = try read(row)
         try await db.hakenTransaction { tx in
             let context = try await MailBatch.prepare([(row, mail.message)], on: tx)
             let decision = try await decide(mail.message, row: row, imageFiles: mail.imageFiles, batch: context, on: tx)
@@ -107,8 +106,8 @@ public struct MailProcessor: Sendable {
         }
     }
 
-    func read(_ rawPath: String) throws -> ReadMail {
-        let raw = try blobs.read(rawPath)
+    func read(_ row: QueuedMail) throws -> ReadMail {
+        let raw = try row.raw.map { [UInt8]($0) } ?? blobs.read(row.rawPath)
         // Pictures are decoded straight into the blob store as they stream out of the
         // reader; other attachments are only hashed.
         var writers: [Int: BlobStore.Writer] = [:]

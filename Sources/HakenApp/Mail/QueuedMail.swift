@@ -8,6 +8,8 @@ import SQLKit
 struct QueuedMail: Sendable {
     var id: UUID
     var rawPath: String
+    /// The bytes, when the row holds them (a small message); otherwise read from `rawPath`.
+    var raw: Data?
     var receivedAt: Date
     var envelopeFrom: String?
     var fromAddress: String?
@@ -17,12 +19,13 @@ struct QueuedMail: Sendable {
     static func next(_ limit: Int, on db: Database) async throws -> [QueuedMail] {
         guard let sql = db as? SQLDatabase else { throw MailBatch.NeedsSQL() }
         let rows = try await sql.raw("""
-            SELECT id, raw_path, received_at, envelope_from, from_address, subject FROM inbound_mail
+            SELECT id, raw_path, raw, received_at, envelope_from, from_address, subject FROM inbound_mail
             WHERE status = \(bind: InboundMailModel.Status.queued.rawValue) ORDER BY received_at, id LIMIT \(unsafeRaw: String(limit))
             """).all()
         return try rows.map { row in
             QueuedMail(id: try row.decode(column: "id", as: UUID.self),
                        rawPath: try row.decode(column: "raw_path", as: String.self),
+                       raw: try row.decode(column: "raw", as: Data?.self),
                        receivedAt: try row.decode(column: "received_at", as: Date.self),
                        envelopeFrom: try row.decode(column: "envelope_from", as: String?.self),
                        fromAddress: try row.decode(column: "from_address", as: String?.self),

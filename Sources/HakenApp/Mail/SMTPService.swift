@@ -38,7 +38,7 @@ public struct SMTPService: Service {
         ) { envelope, message in
             let accepted = try await services.intake.accept(message, envelopeFrom: envelope.mailFrom, envelopeTo: envelope.recipients,
                                                             source: "smtp", receivedAt: app.hakenClock.now(),
-                                                            on: app.db, threadPool: app.threadPool)
+                                                            on: app.db)
             return accepted.id.uuidString.lowercased()
         }
         let port = try await server.start()

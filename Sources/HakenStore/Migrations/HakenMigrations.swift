@@ -9,6 +9,7 @@ public enum HakenMigrations {
         M004_CreateEvidence(),
         M005_CreateAuditLog(),
         M006_CreateMail(),
+        M007_InlineRawMail(),
     ]
 
     public static func register(on migrations: Migrations) {

@@ -25,7 +25,11 @@ public final class InboundMailModel: Model, @unchecked Sendable {
     @OptionalField(key: "message_id") public var messageID: String?
     /// SHA-256 of the raw bytes: the same message delivered twice is stored once.
     @Field(key: "content_hash") public var contentHash: String
+    /// The blob store path of the raw message; empty when the bytes are in `raw`.
     @Field(key: "raw_path") public var rawPath: String
+    /// The raw message itself, for a message small enough (`MailIntake.inlineLimit`): it is
+    /// then made durable by the row's own commit, with no file of its own to create and fsync.
+    @OptionalField(key: "raw") public var raw: Data?
     @Field(key: "size") public var size: Int
     @OptionalField(key: "envelope_from") public var envelopeFrom: String?
     @Field(key: "envelope_to") public var envelopeTo: String

@@ -34,7 +34,7 @@ enum MailController {
         let envelopeTo = req.headers.first(name: "X-Envelope-To").map { $0.split(separator: ",").map(String.init) } ?? []
         let accepted = try await req.application.haken.intake.accept(
             raw, envelopeFrom: envelopeFrom, envelopeTo: envelopeTo, source: "api",
-            receivedAt: req.application.hakenClock.now(), on: req.db, threadPool: req.application.threadPool)
+            receivedAt: req.application.hakenClock.now(), on: req.db)
         return try await Accepted(id: accepted.id, duplicate: accepted.duplicate)
             .encodeResponse(status: accepted.duplicate ? .ok : .accepted, for: req)
     }

@@ -1,0 +1,88 @@
+import Fluent
+import Foundation
+import HakenStore
+import SQLKit
+
+/// Group commit for intake rows. A message's row waits while the previous group commits;
+/// then every row that arrived meanwhile is committed in one transaction (one fsync), and
+/// each waiting session gets its answer. One message alone is committed at once — the
+/// grouping costs nothing when mail is quiet and carries the rush when it is not.
+actor IntakeCommitter {
+    struct Row: Sendable {
+        var id: UUID
+        var messageID: String?
+        var contentHash: String
+        var rawPath: String
+        var raw: Data?
+        var size: Int
+        var envelopeFrom: String?
+        var envelopeTo: String
+        var receivedAt: Date
+        var source: String
+        var fromAddress: String?
+        var subject: String?
+    }
+
+    private var waiting: [(row: Row, database: any Database, answer: CheckedContinuation<MailIntake.Accepted, any Error>)] = []
+    private var committing = false
+
+    func commit(_ row: Row, on database: any Database) async throws -> MailIntake.Accepted {
+        try await withCheckedThrowingContinuation { answer in
+            waiting.append((row, database, answer))
+            if !committing {
+                committing = true
+                Task { await self.commitWaiting() }
+            }
+        }
+    }
+
+    private func commitWaiting() async {
+        while !waiting.isEmpty {
+            let group = waiting
+            waiting.removeAll()
+            do {
+                let answers = try await Self.insert(group.map(\.row), on: group[0].database)
+                for (member, accepted) in zip(group, answers) { member.answer.resume(returning: accepted) }
+            } catch {
+                for member in group { member.answer.resume(throwing: error) }
+            }
+        }
+        committing = false
+    }
+
+    /// Inserts the group's new rows in one statement; a message already stored (or twice in
+    /// the group) is answered with the first row's id. In a transaction for its watchdog: a
+    /// database that vanishes mid-insert must not leave SMTP sessions waiting forever (the
+    /// clients retry; the blobs are safe).
+    static func insert(_ rows: [Row], on database: any Database) async throws -> [MailIntake.Accepted] {
+        try await database.hakenTransaction(timeout: .seconds(20)) { tx in
+            guard let sql = tx as? SQLDatabase else { throw MailBatch.NeedsSQL() }
+            let hashes = Array(Set(rows.map(\.contentHash)))
+            let existing = try await sql.raw("SELECT id, content_hash FROM inbound_mail WHERE content_hash IN (\(binds: hashes))").all()
+            var idByHash: [String: UUID] = [:]
+            for row in existing { idByHash[try row.decode(column: "content_hash", as: String.self)] = try row.decode(column: "id", as: UUID.self) }
+            var answers: [MailIntake.Accepted] = []
+            var fresh: [Row] = []
+            for row in rows {
+                if let id = idByHash[row.contentHash] {
+                    answers.append(.init(id: id, duplicate: true))
+                } else {
+                    idByHash[row.contentHash] = row.id
+                    fresh.append(row)
+                    answers.append(.init(id: row.id, duplicate: false))
+                }
+            }
+            guard !fresh.isEmpty else { return answers }
+            let insert = sql.insert(into: InboundMailModel.schema)
+                .columns("id", "message_id", "content_hash", "raw_path", "raw", "size", "envelope_from", "envelope_to", "received_at",
+                         "source", "status", "from_address", "subject")
+            for row in fresh {
+                insert.values(SQLBind(row.id), SQLBind(row.messageID), SQLBind(row.contentHash), SQLBind(row.rawPath), SQLBind(row.raw), SQLBind(row.size),
+                              SQLBind(row.envelopeFrom), SQLBind(row.envelopeTo), SQLBind(row.receivedAt), SQLBind(row.source),
+                              SQLBind(InboundMailModel.Status.queued.rawValue), SQLBind(row.fromAddress), SQLBind(row.subject))
+            }
+            try await insert.run()
+            return answers
+        }
+    }
+}
