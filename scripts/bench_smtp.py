@@ -136,10 +136,10 @@ def main():
         "(c') hakendesk serve, processing on": run_hakendesk(args, processing=True),
     }
     ours = results["(c) hakendesk serve, intake only"][0]
-    print(f"{'server':40} {'seconds':>8} {'msg/s':>8} {'stored':>7}  HakenDesk (intake only) is")
+    print(f"{'server':40} {'seconds':>8} {'msg/s':>8} {'stored':>7}  HakenDesk (intake only) against it")
     for name, (seconds, stored) in results.items():
         rate = args.messages / seconds
-        relation = "—" if seconds == ours else f"{seconds / ours:.2f}x the throughput of this"
+        relation = "—" if seconds == ours else f"{seconds / ours:.2f}x its messages per second"
         print(f"{name:40} {seconds:8.2f} {rate:8.0f} {stored if stored is not None else '-':>7}  {relation}")
     print(json.dumps({name: {"seconds": s, "perSecond": args.messages / s, "stored": n} for name, (s, n) in results.items()}))
 
