@@ -43,6 +43,16 @@ actor IntakeCommitter {
             do {
                 let answers = try await Self.insert(group.map(\.row), on: group[0].database)
                 for (member, accepted) in zip(group, answers) { member.answer.resume(returning: accepted) }
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Another node stored one of these messages between our look and our insert:
+                // one at a time, each then finds what is already there.
+                for member in group {
+                    do {
+                        member.answer.resume(returning: try await Self.insert([member.row], on: member.database)[0])
+                    } catch {
+                        member.answer.resume(throwing: error)
+                    }
+                }
             } catch {
                 for member in group { member.answer.resume(throwing: error) }
             }
