@@ -32,7 +32,7 @@ final class MailBatch: @unchecked Sendable {
     private var receiptTimes: [String: [Date]] = [:]
     private var receiptWindowChecked: Set<String> = []
     private var newItems: [NewItem] = []
-    private var newReceipts: [Outbox.Row] = []
+    private var newReceipts: [@Sendable () -> Outbox.Row] = []
     private var finished: [Finished] = []
 
     private struct Finished {
@@ -243,7 +243,16 @@ final class MailBatch: @unchecked Sendable {
             newItems.removeAll()
         }
         try await chain.flush(on: db)
-        try await Outbox.enqueue(newReceipts, on: db)
+        // Rendering a receipt (encoding, base64) is pure CPU: done side by side, on all cores,
+        // while the transaction waits anyway.
+        let renders = newReceipts
+        let rows = await withTaskGroup(of: (Int, Outbox.Row).self) { group in
+            for (index, render) in renders.enumerated() { group.addTask { (index, render()) } }
+            var rows = [Outbox.Row?](repeating: nil, count: renders.count)
+            for await (index, row) in group { rows[index] = row }
+            return rows.compactMap { $0 }
+        }
+        try await Outbox.enqueue(rows, on: db)
         newReceipts.removeAll()
         try await writeFinished()
     }
@@ -265,8 +274,9 @@ final class MailBatch: @unchecked Sendable {
         }
         let recent = receiptTimes[address, default: []].filter { $0 > now.addingTimeInterval(-3600) }.count
         guard recent < settings.receiptsPerHour else { return }
-        newReceipts.append(Outbox.receipt(to: address, subject: subject, body: body, inReplyTo: inReplyTo, mailID: mailID,
-                                          settings: settings, now: now))
+        newReceipts.append {
+            Outbox.receipt(to: address, subject: subject, body: body, inReplyTo: inReplyTo, mailID: mailID, settings: settings, now: now)
+        }
         queuedReceiptKeys.insert(key)
         receiptTimes[address, default: []].append(now)
     }
