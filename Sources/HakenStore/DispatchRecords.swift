@@ -47,19 +47,6 @@ public enum DispatchRecords {
         try await row.save(on: database)
     }
 
-    /// The current rows of a dispatch's checklist, by item (one query for all of them).
-    public static func items(dispatchID: UUID, on database: Database) async throws -> [EvidenceKind: EvidenceModel] {
-        let rows = try await EvidenceModel.query(on: database).filter(\.$dispatch.$id == dispatchID).all()
-        var byKind: [EvidenceKind: EvidenceModel] = [:]
-        for row in rows { if let kind = EvidenceKind(rawValue: row.kind) { byKind[kind] = row } }
-        return byKind
-    }
-
-    /// The current row of one checklist item, if any.
-    public static func item(_ kind: EvidenceKind, dispatchID: UUID, on database: Database) async throws -> EvidenceModel? {
-        try await EvidenceModel.query(on: database).filter(\.$dispatch.$id == dispatchID).filter(\.$kind == kind.rawValue).first()
-    }
-
     static func tokyo(_ date: Date) -> LocalDateTime {
         TokyoClock.local(secondsSince1970: date.timeIntervalSince1970)
     }
