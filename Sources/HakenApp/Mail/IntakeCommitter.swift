@@ -66,7 +66,7 @@ actor IntakeCommitter {
     /// clients retry; the blobs are safe).
     static func insert(_ rows: [Row], on database: any Database) async throws -> [MailIntake.Accepted] {
         try await database.hakenTransaction(timeout: .seconds(20)) { tx in
-            guard let sql = tx as? SQLDatabase else { throw MailBatch.NeedsSQL() }
+            let sql = try tx.sql()
             let hashes = Array(Set(rows.map(\.contentHash)))
             let existing = try await sql.raw("SELECT id, content_hash FROM inbound_mail WHERE content_hash IN (\(binds: hashes))").all()
             var idByHash: [String: UUID] = [:]

@@ -23,7 +23,7 @@ final class MailBatch: @unchecked Sendable {
     struct Item: Sendable { var id: UUID; var status: String }
 
     private let db: Database
-    private let sql: SQLDatabase
+    private let sql: any SQLDatabase
     private var businesses: [String: Business?] = [:]
     private var dispatches: [String: [Dispatch]] = [:]
     private var checklists: [UUID: [EvidenceKind: Item]] = [:]
@@ -57,18 +57,15 @@ final class MailBatch: @unchecked Sendable {
         var now: Date
     }
 
-    private init(db: Database, sql: SQLDatabase, chain: AuditLog.Chain) {
+    private init(db: Database, sql: any SQLDatabase, chain: AuditLog.Chain) {
         self.db = db
         self.sql = sql
         self.chain = chain
     }
 
-    struct NeedsSQL: Error {}
-
     /// Reads up front what the batch's mails will ask for.
     static func prepare(_ mails: [(row: QueuedMail, message: MailMessage)], on db: Database) async throws -> MailBatch {
-        guard let sql = db as? SQLDatabase else { throw NeedsSQL() }
-        let batch = MailBatch(db: db, sql: sql, chain: try await AuditLog.Chain.start(on: db))
+        let batch = MailBatch(db: db, sql: try db.sql(), chain: try await AuditLog.Chain.start(on: db))
         let senders = Set(mails.compactMap { ($0.message.from ?? $0.row.envelopeFrom)?.lowercased() })
         try await batch.loadBusinesses(Array(senders))
 
@@ -88,7 +85,7 @@ final class MailBatch: @unchecked Sendable {
 
         let keys = mails.map { Outbox.receiptKey($0.row.id) }
         if !keys.isEmpty {
-            let rows = try await sql.raw("SELECT dedupe_key FROM outbox WHERE dedupe_key IN (\(binds: keys))").all()
+            let rows = try await batch.sql.raw("SELECT dedupe_key FROM outbox WHERE dedupe_key IN (\(binds: keys))").all()
             batch.queuedReceiptKeys = Set(try rows.map { try $0.decode(column: "dedupe_key", as: String.self) })
         }
         return batch
@@ -204,7 +201,7 @@ final class MailBatch: @unchecked Sendable {
     /// spelled out inside CASE; SQLite must not get them (they would change the values).
     private func writeFinished() async throws {
         guard !finished.isEmpty else { return }
-        let postgres = sql.dialect.name.contains("postgres")
+        let postgres = sql.dialect.name == "postgresql"
         func typed(_ value: some Encodable & Sendable, _ type: String) -> SQLQueryString {
             postgres ? "CAST(\(bind: value) AS \(unsafeRaw: type))" : "\(bind: value)"
         }

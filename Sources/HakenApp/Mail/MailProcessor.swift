@@ -412,8 +412,7 @@ public struct MailProcessor: Sendable {
     }
 
     func markForPerson(_ row: QueuedMail, reason: String, on db: Database) async throws {
-        guard let sql = db as? SQLDatabase else { throw MailBatch.NeedsSQL() }
-        try await sql.update(InboundMailModel.schema)
+        try await db.sql().update(InboundMailModel.schema)
             .set("status", to: SQLBind(InboundMailModel.Status.unmatched.rawValue)).set("reason", to: SQLBind(reason))
             .set("processed_at", to: SQLBind(clock.now()))
             .where("id", .equal, SQLBind(row.id))

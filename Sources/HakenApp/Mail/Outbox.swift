@@ -37,8 +37,7 @@ public enum Outbox {
     /// Queues rows (one INSERT for all), due now.
     public static func enqueue(_ rows: [Row], on database: Database) async throws {
         guard !rows.isEmpty else { return }
-        guard let sql = database as? SQLDatabase else { throw MailBatch.NeedsSQL() }
-        let insert = sql.insert(into: OutboxModel.schema)
+        let insert = try database.sql().insert(into: OutboxModel.schema)
             .columns("id", "dedupe_key", "recipient", "subject", "body", "raw", "status", "attempts", "next_attempt_at",
                      "inbound_mail_id", "created_at")
         for row in rows {

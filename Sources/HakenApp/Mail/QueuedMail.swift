@@ -17,8 +17,7 @@ struct QueuedMail: Sendable {
 
     /// The oldest queued mails.
     static func next(_ limit: Int, on db: Database) async throws -> [QueuedMail] {
-        guard let sql = db as? SQLDatabase else { throw MailBatch.NeedsSQL() }
-        let rows = try await sql.raw("""
+        let rows = try await db.sql().raw("""
             SELECT id, raw_path, raw, received_at, envelope_from, from_address, subject FROM inbound_mail
             WHERE status = \(bind: InboundMailModel.Status.queued.rawValue) ORDER BY received_at, id LIMIT \(unsafeRaw: String(limit))
             """).all()

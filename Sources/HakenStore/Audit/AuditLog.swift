@@ -84,8 +84,7 @@ public enum AuditLog {
 
         public mutating func flush(on database: Database) async throws {
             guard !pending.isEmpty else { return }
-            guard let sql = database as? SQLDatabase else { throw ChainError.needsSQL }
-            let insert = sql.insert(into: AuditEntryModel.schema)
+            let insert = try database.sql().insert(into: AuditEntryModel.schema)
                 .columns("id", "seq", "at", "actor", "action", "subject", "details", "prev_hash", "hash")
             for row in pending {
                 insert.values(SQLBind(UUID()), SQLBind(row.seq), SQLBind(row.at), SQLBind(row.actor), SQLBind(row.action),
@@ -95,8 +94,6 @@ public enum AuditLog {
             pending.removeAll()
         }
     }
-
-    public enum ChainError: Error { case needsSQL }
 
     public enum Verification: Equatable, Sendable {
         case intact(entries: Int)
