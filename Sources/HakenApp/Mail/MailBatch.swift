@@ -242,14 +242,7 @@ final class MailBatch: @unchecked Sendable {
         try await chain.flush(on: db)
         // Rendering a receipt (encoding, base64) is pure CPU: done side by side, on all cores,
         // while the transaction waits anyway.
-        let renders = newReceipts
-        let rows = await withTaskGroup(of: (Int, Outbox.Row).self) { group in
-            for (index, render) in renders.enumerated() { group.addTask { (index, render()) } }
-            var rows = [Outbox.Row?](repeating: nil, count: renders.count)
-            for await (index, row) in group { rows[index] = row }
-            return rows.compactMap { $0 }
-        }
-        try await Outbox.enqueue(rows, on: db)
+        try await Outbox.enqueue(await newReceipts.concurrentMap { render in render() }, on: db)
         newReceipts.removeAll()
         try await writeFinished()
     }

@@ -38,26 +38,17 @@ public struct MailProcessor: Sendable {
             let started = ContinuousClock.now
             let read = await readAll(batch)
             do {
-                // All of the batch in one transaction: what each mail is matched against is
-                // what it is recorded against, and a crash before the commit leaves them all queued.
-                try await db.hakenTransaction { tx in
-                    let readable = zip(batch, read).compactMap { row, mail in (try? mail.get()).map { (row, $0) } }
-                    let context = try await MailBatch.prepare(readable.map { ($0.0, $0.1.message) }, on: tx)
-                    for (row, mail) in readable {
-                        let decision = try await decide(mail.message, row: row, imageFiles: mail.imageFiles, batch: context, on: tx)
-                        try await apply(decision, message: mail.message, row: row, batch: context, on: tx)
-                    }
-                    try await context.flush()
-                }
+                try await record(zip(batch, read).compactMap { row, mail in (try? mail.get()).map { (row, $0) } }, on: db)
                 for (row, mail) in zip(batch, read) {
                     if case .failure(let error) = mail { try await handle(error, of: row, on: db, logger: logger) }
                 }
             } catch {
                 if DatabaseErrors.isTransient(error) { throw error }
-                // One mail broke the batch: each on its own now, so only that one waits for a person.
-                for row in batch where try await row.isQueued(on: db) {
+                // One mail broke the batch: each on its own now (as already read), so only that
+                // one waits for a person.
+                for (row, mail) in zip(batch, read) where try await row.isQueued(on: db) {
                     do {
-                        try await process(row, on: db)
+                        try await record([(row, mail.get())], on: db)
                     } catch {
                         try await handle(error, of: row, on: db, logger: logger)
                     }
@@ -85,24 +76,20 @@ public struct MailProcessor: Sendable {
     /// Reads a batch's messages in parallel (no database involved): raw bytes from the blob
     /// store, the whole MIME tree, pictures streamed into the blob store.
     func readAll(_ rows: [QueuedMail]) async -> [Result<ReadMail, any Error>] {
-        await withTaskGroup(of: (Int, Result<ReadMail, any Error>).self) { group in
-            for (index, row) in rows.enumerated() {
-                group.addTask { (index, Result { try read(row) }) }
-            }
-            var results = [Result<ReadMail, any Error>?](repeating: nil, count: rows.count)
-            for await (index, result) in group { results[index] = result }
-            return results.map { $0! }
-        }
+        await rows.concurrentMap { row in Result { try read(row) } }
     }
 
-    /// One mail, all of it in one transaction (the batch's fallback, one at a time).
-    func process(_ row: QueuedMail, on db: Database) async throws {
-        let mail = try read(row)
+    /// Matches and records mails in one transaction: what each is matched against is what
+    /// it is recorded against, a later mail sees what an earlier one recorded, and a crash
+    /// before the commit leaves them all queued.
+    func record(_ mails: [(row: QueuedMail, mail: ReadMail)], on db: Database) async throws {
         try await db.hakenTransaction { tx in
-            let context = try await MailBatch.prepare([(row, mail.message)], on: tx)
-            let decision = try await decide(mail.message, row: row, imageFiles: mail.imageFiles, batch: context, on: tx)
-            try await apply(decision, message: mail.message, row: row, batch: context, on: tx)
-            try await context.flush()
+            let batch = try await MailBatch.prepare(mails.map { ($0.row, $0.mail.message) }, on: tx)
+            for (row, mail) in mails {
+                let decision = try await decide(mail.message, row: row, imageFiles: mail.imageFiles, batch: batch, on: tx)
+                try await apply(decision, message: mail.message, row: row, batch: batch, on: tx)
+            }
+            try await batch.flush()
         }
     }
 
