@@ -16,7 +16,7 @@ import Vapor
     }
 
     @Test(arguments: TestDatabase.all)
-    func concurrentMessagesAreEachStoredOnceAndAnswered(database: TestDatabase) async throws {
+    func testDEC8_concurrentMessagesAreEachStoredOnceAndAnswered(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let intake = app.haken.intake
             // 60 sends of 40 different messages (every third is sent twice), one large enough

@@ -95,7 +95,7 @@ import Vapor
     /// one recorded, and a mail that cannot be read goes to a person without holding back
     /// the others.
     @Test(arguments: TestDatabase.all)
-    func batchSeesItsOwnRecordsAndSetsAsideAnUnreadableMail(database: TestDatabase) async throws {
+    func testDEC8_batchSeesItsOwnRecordsAndSetsAsideAnUnreadableMail(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             let app = world.app
             for (subject, at) in [("ばそな建設/専門家次郎/8月21日 10:30", "10:31"), ("ばそな建設/専門家次郎/8月21日 15:00", "15:02"),
@@ -122,6 +122,34 @@ import Vapor
             #expect(unreadable.reason?.hasPrefix("処理中にエラーが発生しました") == true)
             #expect(try await world.receipts().count == 2)
             #expect(try await AuditLog.verify(on: app.db) == .intact(entries: try await AuditEntryModel.query(on: app.db).count()))
+        }
+    }
+
+    /// A mail whose recording fails breaks its batch's transaction; the batch is then done
+    /// mail by mail, so the others are recorded and only that one waits for a person.
+    @Test(arguments: TestDatabase.all)
+    func testDEC8_aMailThatBreaksItsBatchWaitsAloneForAPerson(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            let app = world.app
+            let mails = [(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), "10:31"),
+                         (Self.mail(from: "info@basona.example.jp", subject: "写真提出の同意書", pdfName: "同意書.pdf"), "12:00"),
+                         (Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), "15:02")]
+            for (raw, at) in mails {
+                app.hakenClock = .fixed(Self.on21(at))
+                #expect(try await app.call(.POST, "api/v1/inbound-mail", token: adminToken, rawBody: raw).status == .accepted)
+            }
+            // Recording a photo consent now fails (a table gone: not a database outage).
+            try await app.db.sql().raw("DROP TABLE photo_consents").run()
+
+            let processor = MailProcessor(settings: app.haken.configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)
+            #expect(try await processor.processQueued(on: app.db, logger: app.logger) == 3)
+            // (The dispatch view reads consents too, so the rows are read directly here.)
+            let evidence = try await EvidenceModel.query(on: app.db).all()
+            #expect(Dictionary(uniqueKeysWithValues: evidence.map { ($0.kind, $0.status) }) == ["startReport": "accepted", "endReport": "accepted"])
+            let rows = try await InboundMailModel.query(on: app.db).sort(\.$receivedAt).all()
+            #expect(rows.map(\.status) == ["matched", "unmatched", "matched"])
+            #expect(rows[1].reason?.hasPrefix("処理中にエラーが発生しました") == true)
+            #expect(try await world.receipts().count == 2)
         }
     }
 
