@@ -29,8 +29,8 @@ final class MailBatch: @unchecked Sendable {
     private var checklists: [UUID: [EvidenceKind: Item]] = [:]
     private var chain: AuditLog.Chain
     private var queuedReceiptKeys: Set<String> = []
+    /// Receipts to each sender in the last hour: the database's, then this batch's.
     private var receiptTimes: [String: [Date]] = [:]
-    private var receiptWindowChecked: Set<String> = []
     private var newItems: [NewItem] = []
     private var newReceipts: [@Sendable () -> Outbox.Row] = []
     private var finished: [Finished] = []
@@ -66,17 +66,16 @@ final class MailBatch: @unchecked Sendable {
     /// Reads up front what the batch's mails will ask for.
     static func prepare(_ mails: [(row: QueuedMail, message: MailMessage)], on db: Database) async throws -> MailBatch {
         let batch = MailBatch(db: db, sql: try db.sql(), chain: try await AuditLog.Chain.start(on: db))
-        let senders = Set(mails.compactMap { ($0.message.from ?? $0.row.envelopeFrom)?.lowercased() })
+        let senders = Set(mails.compactMap { $0.row.sender(of: $0.message) })
         try await batch.loadBusinesses(Array(senders))
 
         // The days the reports name, for the businesses that sent them.
         var days: Set<String> = []
         var businessIDs: Set<UUID> = []
         for mail in mails {
-            guard let sender = (mail.message.from ?? mail.row.envelopeFrom)?.lowercased(),
+            guard let sender = mail.row.sender(of: mail.message),
                   let business = batch.businesses[sender] ?? nil, let report = mail.message.report else { continue }
-            let received = TokyoClock.local(secondsSince1970: mail.row.receivedAt.timeIntervalSince1970)
-            guard let date = ReportTiming.inferDate(month: report.month, day: report.day, receivedOn: received.date) else { continue }
+            guard let date = ReportTiming.inferDate(month: report.month, day: report.day, receivedOn: mail.row.receivedInTokyo.date) else { continue }
             days.insert(date.iso)
             businessIDs.insert(business.id)
         }
@@ -255,12 +254,11 @@ final class MailBatch: @unchecked Sendable {
         let key = Outbox.receiptKey(mailID)
         guard !queuedReceiptKeys.contains(key) else { return }
         let address = recipient.lowercased()
-        if !receiptWindowChecked.contains(address) {
+        if receiptTimes[address] == nil {   // the database's last hour, read once per sender and batch
             let rows = try await sql.raw("""
                 SELECT created_at FROM outbox WHERE recipient = \(bind: address) AND created_at > \(bind: now.addingTimeInterval(-3600))
                 """).all()
-            receiptTimes[address, default: []] += try rows.map { try $0.decode(column: "created_at", as: Date.self) }
-            receiptWindowChecked.insert(address)
+            receiptTimes[address] = try rows.map { try $0.decode(column: "created_at", as: Date.self) }
         }
         let recent = receiptTimes[address, default: []].filter { $0 > now.addingTimeInterval(-3600) }.count
         guard recent < settings.receiptsPerHour else { return }

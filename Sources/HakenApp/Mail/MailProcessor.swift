@@ -137,13 +137,13 @@ public struct MailProcessor: Sendable {
         if message.autoSubmitted {
             return Decision(status: .machine, reason: "自動送信メール（RFC 3834）のため処理しません。")
         }
-        guard let sender = (message.from ?? row.envelopeFrom)?.lowercased() else {
+        guard let sender = row.sender(of: message) else {
             return Decision(status: .unmatched, reason: "差出人アドレスを読み取れません。")
         }
         if settings.isSecretariat(sender) {
             return Decision(status: .unmatched, reason: "事務局自身のアドレスからのメールです（応答しません）。")
         }
-        let received = TokyoClock.local(secondsSince1970: row.receivedAt.timeIntervalSince1970)
+        let received = row.receivedInTokyo
         let authProblems = authenticationFailures(message.headers)
 
         let business = try await batch.business(email: sender)

@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import HakenCore
+import HakenMail
 import HakenStore
 import SQLKit
 
@@ -31,6 +33,15 @@ struct QueuedMail: Sendable {
                        subject: try row.decode(column: "subject", as: String?.self))
         }
     }
+
+    /// Who sent it, lower-cased: the From address as read, or the envelope sender when the
+    /// header gave none.
+    func sender(of message: MailMessage) -> String? {
+        (message.from ?? envelopeFrom)?.lowercased()
+    }
+
+    /// When it arrived, in Tokyo.
+    var receivedInTokyo: LocalDateTime { TokyoClock.local(secondsSince1970: receivedAt.timeIntervalSince1970) }
 
     /// Whether it is still waiting (a batch that failed may have been partly redone).
     func isQueued(on db: Database) async throws -> Bool {
