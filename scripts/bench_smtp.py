@@ -20,10 +20,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from hakentest import free_port, wait_for_port  # noqa: E402
+from hakentest import api, free_port, wait_for_port  # noqa: E402
+
+TOKEN = "bench-token-0123456789"
 
 AIOSMTPD_SERVER = r'''
 import asyncio, os, sys
@@ -100,17 +101,15 @@ def run_hakendesk(args, processing):
     folder = tempfile.mkdtemp(prefix="bench-hakendesk-")
     smtp, http = free_port(), free_port()
     env = dict(os.environ, HAKEN_DATA_DIR=folder, HAKEN_SMTP_PORT=str(smtp), HAKEN_HTTP_PORT=str(http),
-               HAKEN_ADMIN_TOKEN="bench-token-0123456789", HAKEN_MAIL_PROCESSING="1" if processing else "0",
+               HAKEN_ADMIN_TOKEN=TOKEN, HAKEN_MAIL_PROCESSING="1" if processing else "0",
                HAKEN_SMTP_MAX_CONNECTIONS="2000", LOG_LEVEL="warning")
     server = subprocess.Popen([args.binary, "serve"], env=env)
     try:
         wait_for_port(smtp)
         wait_for_port(http)
         seconds = send(smtp, args.messages, args.sessions, args.size)
-        request = urllib.request.Request(f"http://127.0.0.1:{http}/api/v1/mail?limit=1", headers={"Authorization": "Bearer bench-token-0123456789"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            total = response.headers.get("X-Total-Count")
-        return seconds, int(total) if total is not None else None
+        _, headers = api(http, TOKEN, "/api/v1/mail?per=1")
+        return seconds, int(headers["X-Total-Count"])
     finally:
         stop(server)
         shutil.rmtree(folder, ignore_errors=True)
