@@ -76,7 +76,8 @@ public enum AuditLog {
         public mutating func append(_ entry: Entry, now: Date) {
             var row = Row(seq: lastSeq + 1, at: timestamp(now), actor: entry.actor, action: entry.action, subject: entry.subject,
                           details: canonicalJSON(entry.details), prevHash: lastHash, hash: "")
-            row.hash = AuditLog.hash([row.prevHash, String(row.seq), row.at, row.actor, row.action, row.subject, row.details])
+            row.hash = AuditLog.hash(prevHash: row.prevHash, seq: row.seq, at: row.at, actor: row.actor, action: row.action,
+                                     subject: row.subject, details: row.details)
             pending.append(row)
             lastSeq = row.seq
             lastHash = row.hash
@@ -132,11 +133,14 @@ public enum AuditLog {
     /// SHA-256 over the previous hash and every field, newline-separated. Field values are
     /// JSON-escaped so that no value can imitate a separator.
     static func hash(of entry: AuditEntryModel) -> String {
-        hash([entry.prevHash, String(entry.seq), entry.at, entry.actor, entry.action, entry.subject, entry.details])
+        hash(prevHash: entry.prevHash, seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action,
+             subject: entry.subject, details: entry.details)
     }
 
-    static func hash(_ fields: [String]) -> String {
-        let text = fields.map(jsonString).joined(separator: "\n")
+    /// The one place the hashed fields and their order are written (appending one entry,
+    /// appending a batch, verifying).
+    static func hash(prevHash: String, seq: Int64, at: String, actor: String, action: String, subject: String, details: String) -> String {
+        let text = [prevHash, String(seq), at, actor, action, subject, details].map(jsonString).joined(separator: "\n")
         return SHA256.hash(data: Data(text.utf8)).hexString
     }
 
