@@ -46,12 +46,13 @@ public enum ReportSubjectReader {
     // MARK: - Prefixes and parts
 
     static let prefixes = ["re", "fwd", "fw", "aw", "sv", "vs", "tr", "wg", "転送", "返信", "返", "転"]
+    /// What a prefix can start with, either case: most subjects are done after one look.
+    static let prefixStarts = Set(prefixes.flatMap { ($0.first.map { [$0.lowercased(), $0.uppercased()] } ?? []).flatMap(\.unicodeScalars) })
 
     /// `Re:`, `RE[2]:`, `Fwd:`, `転送：` … repeated, with any spacing.
     static func stripReplyPrefixes(_ subject: String) -> String {
         var text = Substring(subject.trimmingWhitespace)
-        // Every prefix starts with one of these: most subjects are done after one look.
-        guard let first = text.unicodeScalars.first, "rRfFaAsSvVtTwW転返".unicodeScalars.contains(first) else { return String(text) }
+        guard let first = text.unicodeScalars.first, prefixStarts.contains(first) else { return String(text) }
         var changed = true
         while changed {
             changed = false
