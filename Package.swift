@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "HakenStore",
             dependencies: [
-                "HakenCore",
+                "HakenCore", "HakenMail",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),

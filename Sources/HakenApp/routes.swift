@@ -4,6 +4,8 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     app.get("healthz", use: HealthController.check)
     app.get("metrics") { req in HakenMetrics.render(req) }
     app.get(use: HomeController.index)
+    app.get("mobile", "verify", ":token", use: MobileVerificationController.show)
+    app.post("mobile", "verify", ":token", use: MobileVerificationController.confirm)
 
     let api = app.grouped("api", "v1")
         .grouped(BearerTokenAuthenticator(adminToken: configuration.adminToken))

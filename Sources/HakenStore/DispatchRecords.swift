@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 import HakenCore
 
-/// Reads what the derive function needs about a dispatch from the database.
+/// Reads what the derive function needs about a dispatch from the database (written by
+/// `EvidenceWriter`).
 public enum DispatchRecords {
     /// The evidence of a dispatch as the domain sees it: its own rows, plus the business's
     /// photo consent for the dispatch's fiscal year (AFT-1).
@@ -30,21 +31,6 @@ public enum DispatchRecords {
         let facts = DispatchFacts(date: dispatch.schedule.date, evidence: checklist,
                                   deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
         return (facts, rows, consent)
-    }
-
-    /// Records (or replaces) one checklist item of a dispatch.
-    public static func record(_ kind: EvidenceKind, status: EvidenceStatus, receivedAt: Date?, note: String?,
-                              dispatchID: UUID, sourceMailID: UUID? = nil, filePath: String? = nil,
-                              on database: Database) async throws {
-        let row = try await EvidenceModel.query(on: database)
-            .filter(\.$dispatch.$id == dispatchID).filter(\.$kind == kind.rawValue).first()
-            ?? EvidenceModel(dispatchID: dispatchID, kind: kind, status: status, receivedAt: receivedAt, note: note)
-        row.status = status.rawValue
-        row.receivedAt = receivedAt
-        row.note = note
-        row.sourceMailID = sourceMailID
-        row.filePath = filePath
-        try await row.save(on: database)
     }
 
     static func tokyo(_ date: Date) -> LocalDateTime {

@@ -35,9 +35,10 @@ struct JSONResponse {
 
 extension Application {
     func call(_ method: HTTPMethod, _ path: String, token: String? = adminToken, json: [String: Any?]? = nil,
-              rawBody: String? = nil) async throws -> JSONResponse {
+              rawBody: String? = nil, headers: [String: String] = [:]) async throws -> JSONResponse {
         let response = try await testing().sendRequest(method, path) { request in
             if let token { request.headers.bearerAuthorization = BearerAuthorization(token: token) }
+            for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
             if let json {
                 let data = try JSONSerialization.data(withJSONObject: json.compactMapValues { $0 })
                 request.body = ByteBuffer(data: data)

@@ -37,10 +37,11 @@ import Vapor
             let parties = try await app.seedParties()
             let id = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties)).id
             let dispatchID = try #require(UUID(uuidString: id))
-            for kind in [EvidenceKind.startReport, .endReport, .photo, .expertReport, .certification] {
-                try await DispatchRecords.record(kind, status: .accepted, receivedAt: Date(timeIntervalSince1970: 1_566_351_000),
-                                                 note: nil, dispatchID: dispatchID, on: app.db)
+            let changes = [EvidenceKind.startReport, .endReport, .photo, .expertReport, .certification].map {
+                EvidenceChange(dispatchID: dispatchID, kind: $0, status: .accepted, trust: .registered)
             }
+            let received = Date(timeIntervalSince1970: 1_566_351_000)
+            try await EvidenceWriter.record(changes, source: .init(actor: "test", receivedAt: received), on: app.db, now: received)
             var shown = try await app.call(.GET, "api/v1/dispatches/\(id)")
             #expect(shown["state"] as? String == "collecting")             // AFT-1: consent still missing
             #expect(shown["outstanding"] as? [String] == ["photoConsent"])

@@ -43,9 +43,12 @@ import Vapor
         var parties: (institution: String, expert: String, business: String)
         var dispatch: String
 
-        func send(_ raw: String, at moment: Date, token: String = adminToken) async throws -> JSONResponse {
+        /// Delivers `raw` through the MTA pipe; the envelope sender is the From address unless given.
+        func send(_ raw: String, at moment: Date, token: String = adminToken, envelope: String? = nil) async throws -> JSONResponse {
             app.hakenClock = .fixed(moment)
-            let response = try await app.call(.POST, "api/v1/inbound-mail", token: token, rawBody: raw)
+            let from = raw.split(separator: "\r\n").first { $0.hasPrefix("From: ") }.map { String($0.dropFirst(6)) } ?? ""
+            let response = try await app.call(.POST, "api/v1/inbound-mail", token: token, rawBody: raw,
+                                              headers: ["X-Envelope-From": envelope ?? from])
             let processor = MailProcessor(settings: app.haken.configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)
             try await processor.processQueued(on: app.db, logger: app.logger)
             return response
@@ -61,8 +64,9 @@ import Vapor
             try #require(try await InboundMailModel.query(on: app.db).sort(\.$receivedAt, .descending).first())
         }
 
+        /// Receipts only (the outbox also holds the mobile address's verification link).
         func receipts() async throws -> [OutboxModel] {
-            try await OutboxModel.query(on: app.db).sort(\.$createdAt).all()
+            try await OutboxModel.query(on: app.db).filter(\.$kind != Outbox.Kind.addressVerification.rawValue).sort(\.$createdAt).all()
         }
     }
 
@@ -102,7 +106,8 @@ import Vapor
                                   ("ばそな建設/専門家次郎/8月21日 15:00", "15:05")] {
                 app.hakenClock = .fixed(Self.on21(at))
                 let response = try await app.call(.POST, "api/v1/inbound-mail", token: adminToken,
-                                                  rawBody: Self.mail(from: "info@basona.example.jp", subject: subject))
+                                                  rawBody: Self.mail(from: "info@basona.example.jp", subject: subject),
+                                                  headers: ["X-Envelope-From": "info@basona.example.jp"])
                 #expect(response.status == .accepted)
             }
             // The third mail's stored bytes are gone (a disk fault): it cannot be read.
@@ -119,7 +124,7 @@ import Vapor
             let statuses = try await InboundMailModel.query(on: app.db).sort(\.$receivedAt).all().map(\.status)
             #expect(statuses == ["matched", "matched", "unmatched"])
             let unreadable = try #require(try await InboundMailModel.find(third.id, on: app.db))
-            #expect(unreadable.reason?.hasPrefix("処理中にエラーが発生しました") == true)
+            #expect(unreadable.reason == "処理中にエラーが発生しました。事務局で確認します。")   // the error itself is only logged
             #expect(try await world.receipts().count == 2)
             #expect(try await AuditLog.verify(on: app.db) == .intact(entries: try await AuditEntryModel.query(on: app.db).count()))
         }
@@ -136,7 +141,8 @@ import Vapor
                          (Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), "15:02")]
             for (raw, at) in mails {
                 app.hakenClock = .fixed(Self.on21(at))
-                #expect(try await app.call(.POST, "api/v1/inbound-mail", token: adminToken, rawBody: raw).status == .accepted)
+                #expect(try await app.call(.POST, "api/v1/inbound-mail", token: adminToken, rawBody: raw,
+                                           headers: ["X-Envelope-From": "info@basona.example.jp"]).status == .accepted)
             }
             // Recording a photo consent now fails (a table gone: not a database outage).
             try await app.db.sql().raw("DROP TABLE photo_consents").run()
@@ -205,13 +211,8 @@ import Vapor
             _ = try await world.send(Self.mail(from: "someone.genba@ezweb.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:35"))
             #expect(try await world.evidence("startReport")["status"] as? String == "review")
             #expect(try await world.lastMail().status == "review")
-            // The registered mobile address is the business itself.
-            _ = try await world.send(Self.mail(from: "basona@docomo.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("15:02"))
-            #expect(try await world.evidence("endReport")["status"] as? String == "accepted")
             // An unknown address that is not a mobile carrier's waits in the queue.
             _ = try await world.send(Self.mail(from: "stranger@example.com", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("15:03"))
-            let queue = try await world.app.call(.GET, "api/v1/mail?status=unmatched")
-            #expect(queue.status == .ok)
             let items = try await world.app.testing().sendRequest(.GET, "api/v1/mail?status=unmatched") {
                 $0.headers.bearerAuthorization = BearerAuthorization(token: adminToken)
             }
@@ -219,6 +220,160 @@ import Vapor
             #expect(list.count == 1)
             #expect(list.first?["from"] as? String == "stranger@example.com")
             #expect((list.first?["reason"] as? String)?.contains("登録されていないアドレス") == true)
+        }
+    }
+
+    /// DEC-10: the registered mobile address counts only after the link mailed to it was
+    /// opened and confirmed; the link works once, and a GET changes nothing.
+    @Test(arguments: TestDatabase.all)
+    func testDEC10_mobileAddressCountsOnceVerifiedByItsLink(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            let app = world.app
+            _ = try await world.send(Self.mail(from: "basona@docomo.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:31"))
+            #expect(try await world.evidence("startReport")["status"] as? String == "review")   // unverified: as unknown (DEC-7)
+
+            let mail = try #require(try await OutboxModel.query(on: app.db).filter(\.$kind == "address-verification").first())
+            #expect(mail.recipient == "basona@docomo.ne.jp")
+            #expect(mail.subject == "【確認】携帯メールアドレスの登録（ばそな建設）")
+            let link = try #require(mail.body.split(separator: "\n").first { $0.contains("/mobile/verify/") })
+            let path = String(link[link.range(of: "/mobile/verify/")!.lowerBound...])
+            let page = try await app.testing().sendRequest(.GET, path)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("このアドレスを確認する"))
+            #expect(try await BusinessModel.query(on: app.db).first()?.mobileVerifiedAt == nil)   // a GET verifies nothing
+            let confirmed = try await app.testing().sendRequest(.POST, path)
+            #expect(confirmed.status == .ok)
+            #expect(confirmed.body.string.contains("確認しました"))
+            #expect(try await app.testing().sendRequest(.POST, path).status == .gone)             // single use
+            #expect(try await app.testing().sendRequest(.GET, "/mobile/verify/not-a-token").status == .notFound)
+
+            _ = try await world.send(Self.mail(from: "basona@docomo.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("15:02"))
+            #expect(try await world.evidence("endReport")["status"] as? String == "accepted")
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "business.mobile.verify").count() == 1)
+        }
+    }
+
+    /// DEC-11 with the issue's case: the registered address's late start report stands when a
+    /// stranger's mobile reports the same start with the expert's name one character off.
+    @Test(arguments: TestDatabase.all)
+    func testDEC11_aStrangersMobileNeverReplacesTheRegisteredReport(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:55"))
+            _ = try await world.send(Self.mail(from: "x.genba@ezweb.ne.jp", subject: "ばそな建設/専門家太郎/8月21日 10:30"), at: Self.on21("10:56"))
+            let stranger = try await world.lastMail()
+            #expect(stranger.status == "review")   // kept and visible to a person
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("15:00"))
+            #expect(try await world.evidence("startReport")["status"] as? String == "late")
+            let shown = try await world.app.call(.GET, "api/v1/dispatches/\(world.dispatch)")
+            #expect(shown["state"] as? String == "declarationRequired")
+            // DEC-12: the stranger's receipt names nobody.
+            let receipt = try #require(try await world.receipts().first { $0.recipient == "x.genba@ezweb.ne.jp" })
+            #expect(receipt.recipient == "x.genba@ezweb.ne.jp")
+            #expect(receipt.subject == "【受信】専門家派遣事業 事務局")
+            #expect(!receipt.body.contains("専門家次郎") && !receipt.body.contains("ばそな建設"))
+        }
+    }
+
+    /// DEC-12: receipts go to the envelope sender; never to the null sender (SMTP `<>` or the
+    /// pipe's `X-Envelope-From: <>`); unregistered senders' receipts are bounded overall.
+    @Test(arguments: TestDatabase.all)
+    func testDEC12_receiptsGoToTheEnvelopeSenderAndAreBoundedForStrangers(database: TestDatabase) async throws {
+        var settings = MailSettings()
+        settings.unregisteredReceiptsPerHour = 3
+        try await withWorld(database, mail: settings) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:30"),
+                                     envelope: "<>")
+            #expect(try await world.evidence("startReport")["status"] as? String == "accepted")
+            #expect(try await world.receipts().isEmpty)
+            for index in 0..<6 {
+                _ = try await world.send(Self.mail(from: "forged\(index)@example.com", subject: "ばそな建設/専門家次郎/8月21日 15:00"),
+                                         at: Self.on21("15:0\(index)"))
+            }
+            #expect(try await world.receipts().count == 3)
+            #expect(try await InboundMailModel.query(on: world.app.db).count() == 7)   // every mail kept (DEC-8)
+        }
+    }
+
+    /// DEC-2: a written time that differs from the schedule is recorded and the mail is on the review list.
+    @Test(arguments: TestDatabase.all)
+    func testDEC2_scheduleDiscrepancyIsOnTheReviewList(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 11:00"), at: Self.on21("11:01"))
+            #expect(try await world.evidence("startReport")["status"] as? String == "accepted")
+            let review = try await world.app.testing().sendRequest(.GET, "api/v1/mail?status=review") {
+                $0.headers.bearerAuthorization = BearerAuthorization(token: adminToken)
+            }
+            let list = try JSONSerialization.jsonObject(with: Data(buffer: review.body)) as? [[String: Any]] ?? []
+            #expect(list.count == 1)
+            #expect(list.first?["flags"] as? [String] == ["scheduleDiscrepancy"])
+        }
+    }
+
+    /// DEC-1: with HAKEN_TRUSTED_MTA set, the time our MTA wrote in its Received field counts
+    /// (a mail ingested late is judged by when it reached us); a forged Received below it does not.
+    @Test(arguments: TestDatabase.all)
+    func testDEC1_theTrustedMTAsReceivedTimeCounts(database: TestDatabase) async throws {
+        var settings = MailSettings()
+        settings.trustedMTA = "mx.haken.example"
+        try await withWorld(database, mail: settings) { world in
+            let raw = Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30", extraHeaders: [
+                "Received: from phone.example by mx.haken.example (Postfix) with ESMTPS id ABC; Wed, 21 Aug 2019 10:33:00 +0900",
+                "Received: from evil by mx.haken.example; Wed, 21 Aug 2019 16:00:00 +0900"])
+            _ = try await world.send(raw, at: Self.on21("14:00"))   // processed hours later
+            #expect(try await world.evidence("startReport")["status"] as? String == "accepted")
+            let row = try await world.lastMail()
+            #expect(row.mtaReceivedAt == Self.on21("10:33"))
+            // Without our MTA's field, our own receipt time counts: late.
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("16:00"))
+            #expect(try await world.evidence("endReport")["status"] as? String == "late")
+        }
+    }
+
+    /// One bad part (a declared type of 300 characters that is no picture) is set aside with a
+    /// reason; the JPEG beside it counts, and no internal error text reaches anyone.
+    @Test(arguments: TestDatabase.all)
+    func testDAY6_aBadAttachmentIsSetAsideAndTheGoodPhotoCounts(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            let subject = "=?UTF-8?B?\(Data("ばそな建設/専門家次郎/8月21日(水)10:30~15:00".utf8).base64EncodedString())?="
+            let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46, 0x49, 0x46, 0, 1, 2, 3, 0xFF, 0xD9]).base64EncodedString()
+            let raw = ["From: info@basona.example.jp", "To: senmonka-haken@localhost", "Subject: \(subject)", "Message-ID: <bad@test>",
+                       "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b\"", "", "--b",
+                       "Content-Type: image/" + String(repeating: "x", count: 300), "Content-Transfer-Encoding: base64", "",
+                       Data("not a picture at all".utf8).base64EncodedString(), "--b",
+                       "Content-Type: image/jpeg", "Content-Disposition: attachment; filename=\"photo.jpg\"", "Content-Transfer-Encoding: base64", "",
+                       jpeg, "--b--", ""].joined(separator: "\r\n")
+            _ = try await world.send(raw, at: Self.on21("15:10"))
+            let mail = try await world.lastMail()
+            #expect(mail.status == "matched")
+            #expect(mail.reason?.contains("画像として読み取れないため使用しません") == true)
+            #expect(mail.reason?.contains("rename") == false)
+            #expect(try await world.evidence("photo")["status"] as? String == "accepted")
+            let photo = try #require(try await EvidenceModel.query(on: world.app.db).filter(\.$kind == "photo").first())
+            #expect(photo.filePath?.hasSuffix(".jpg") == true)
+            let receipt = try #require(try await world.receipts().last)
+            #expect(receipt.subject == "【受付】支援状況写真 ばそな建設 8月21日(水)")
+        }
+    }
+
+    /// NOTE-3: the audit entry for a mail holds its received and stored times and the raw
+    /// message's SHA-256; every evidence change is its own entry in the chain.
+    @Test(arguments: TestDatabase.all)
+    func testNOTE3_auditEntriesHoldTheTimesAndTheDigest(database: TestDatabase) async throws {
+        try await withWorld(database) { world in
+            _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:31"))
+            let mail = try await world.lastMail()
+            let entries = try await AuditEntryModel.query(on: world.app.db).sort(\.$seq).all()
+            let processed = try #require(entries.first { $0.action == "mail.process" })
+            let details = try JSONSerialization.jsonObject(with: Data(processed.details.utf8)) as? [String: String] ?? [:]
+            #expect(details["sha256"] == mail.contentHash)
+            #expect(details["receivedAt"] == "2019-08-21T10:31:00.000+09:00")
+            #expect(details["storedAt"] == "2019-08-21T10:31:00.000+09:00")
+            #expect(processed.subject == "mail/\(try mail.requireID().uuidString.lowercased())")
+            let recorded = try #require(entries.first { $0.action == "evidence.record" })
+            let evidence = try JSONSerialization.jsonObject(with: Data(recorded.details.utf8)) as? [String: String] ?? [:]
+            #expect(evidence["kind"] == "startReport" && evidence["trust"] == "registered" && evidence["sha256"] == mail.contentHash)
+            #expect(recorded.subject == "dispatch/\(world.dispatch.lowercased())")
+            #expect(try await AuditLog.verify(on: world.app.db) == .intact(entries: entries.count))
         }
     }
 

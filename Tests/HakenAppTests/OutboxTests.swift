@@ -35,8 +35,8 @@ import Vapor
             let start = Date(timeIntervalSince1970: 1_566_351_000)
             app.hakenClock = .fixed(start)
             try await app.db.transaction { db in
-                try await Outbox.enqueue([Outbox.receipt(to: "info@basona.example.jp", subject: "【受付】支援開始報告", body: "ばそな建設様\n受け付けました。",
-                                                         inReplyTo: "<r1@x>", mailID: UUID(), settings: settings, now: start)], on: db)
+                try await Outbox.enqueue([Outbox.receipt(.receipt, to: "info@basona.example.jp", subject: "【受付】支援開始報告", body: "ばそな建設様\n受け付けました。",
+                                                         inReplyTo: "<r1@x>", mailID: UUID(), sender: settings.outboxSender, now: start)], on: db)
             }
             let sender = try OutboxSender(settings: settings, group: app.eventLoopGroup, clock: app.hakenClock)
 

@@ -48,17 +48,26 @@ import Testing
         #expect(infer(13, 1, "2020-03-01") == nil)
     }
 
-    @Test func testDEC5_startWhenNearerTheStartOrNoStartYet() {
+    @Test("DEC-5: the written time decides start or end; a tie or no schedule falls back to what is recorded")
+    func writtenTimeDecidesStartOrEnd() {
         let start = TimeOfDay(hhmm: "10:30")!, end = TimeOfDay(hhmm: "15:00")!
         func role(_ t: String, _ recorded: Bool) -> ReportTiming.Role {
             ReportTiming.role(written: TimeOfDay(hhmm: t)!, scheduledStart: start, scheduledEnd: end, startRecorded: recorded)
         }
         #expect(role("10:30", false) == .start)
-        #expect(role("15:00", false) == .start)
+        #expect(role("15:00", false) == .end)     // nearer the end: the end, though no start is recorded
         #expect(role("10:40", true) == .start)
         #expect(role("15:00", true) == .end)
-        #expect(role("12:45", true) == .start)   // exactly halfway: nearer-or-equal counts as start
-        #expect(role("12:46", true) == .end)
+        #expect(role("12:44", true) == .start)
+        #expect(role("12:45", false) == .start)   // exactly halfway: the start while none is recorded
+        #expect(role("12:45", true) == .end)      // … otherwise the end
+        #expect(role("12:46", false) == .end)
+        // The night dispatch 00:10–03:20: 3:20 alone is the end report.
+        #expect(ReportTiming.role(written: TimeOfDay(hhmm: "03:20")!, scheduledStart: TimeOfDay(hhmm: "00:10")!,
+                                  scheduledEnd: TimeOfDay(hhmm: "03:20")!, startRecorded: false) == .end)
+        // No schedule time: first report the start, then the end.
+        #expect(ReportTiming.role(written: TimeOfDay(hhmm: "09:00")!, scheduledStart: nil, scheduledEnd: nil, startRecorded: false) == .start)
+        #expect(ReportTiming.role(written: TimeOfDay(hhmm: "09:00")!, scheduledStart: nil, scheduledEnd: nil, startRecorded: true) == .end)
     }
 }
 

@@ -55,15 +55,15 @@ import Testing
     }
 
     @Test func testDAY1_invalidDatesAndTimesAreProblemsNotGuesses() {
-        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/2月30日 10:30") == .problem("report-invalid-date"))
-        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/13月1日 10:30") == .problem("report-invalid-date"))
-        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日 24:00") == .problem("report-invalid-time"))
-        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日 10:61") == .problem("report-invalid-time"))
-        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日") == .problem("report-missing-time"))
-        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日 10:30~25:00") == .problem("report-invalid-time"))
-        #expect(ReportSubjectReader.read("写真提出の同意書") == .problem("not-a-report"))
-        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎") == .problem("not-a-report"))
-        #expect(ReportSubjectReader.read("お世話になります/よろしく/お願いします") == .problem("not-a-report"))
-        #expect(ReportSubjectReader.read("/専門家次郎/8月21日 10:30") == .problem("not-a-report"))
+        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/2月30日 10:30") == .problem(.invalidDate))
+        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/13月1日 10:30") == .problem(.invalidDate))
+        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日 24:00") == .problem(.invalidTime))
+        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日 10:61") == .problem(.invalidTime))
+        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日") == .problem(.missingTime))
+        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日 10:30~25:00") == .problem(.invalidTime))
+        #expect(ReportSubjectReader.read("写真提出の同意書") == .problem(.notAReport))
+        #expect(ReportSubjectReader.read("ばそな建設/専門家次郎") == .problem(.notAReport))
+        #expect(ReportSubjectReader.read("お世話になります/よろしく/お願いします") == .problem(.notAReport))
+        #expect(ReportSubjectReader.read("/専門家次郎/8月21日 10:30") == .problem(.notAReport))
     }
 }

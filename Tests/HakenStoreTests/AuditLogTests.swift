@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import HakenStore
 import HakenTestSupport
@@ -10,9 +11,9 @@ import Testing
     func testNOTE3_chainVerifiesAndEachEntryHoldsThePreviousHash(database: TestDatabase) async throws {
         try await database.withApp { app in
             let first = try await AuditLog.append(.init(actor: "secretariat", action: "dispatch.create", subject: "dispatch/1",
-                                                        details: ["date": "2019-08-21"]), on: app.db)
+                                                        details: ["date": "2019-08-21"]), on: app.db, now: Date())
             let second = try await AuditLog.append(.init(actor: "mail", action: "evidence.accept", subject: "dispatch/1",
-                                                         details: ["kind": "startReport", "note": "改行\nと\"引用\""]), on: app.db)
+                                                         details: ["kind": "startReport", "note": "改行\nと\"引用\""]), on: app.db, now: Date())
             #expect(first.seq == 1)
             #expect(first.prevHash == AuditLog.genesisHash)
             #expect(second.prevHash == first.hash)
@@ -28,7 +29,7 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<24 {
                     group.addTask {
-                        try await AuditLog.append(.init(actor: "worker\(index % 4)", action: "test", subject: "n/\(index)"), on: db)
+                        try await AuditLog.append(.init(actor: "worker\(index % 4)", action: "test", subject: "n/\(index)"), on: db, now: Date())
                     }
                 }
                 try await group.waitForAll()
@@ -40,7 +41,7 @@ import Testing
     @Test(arguments: TestDatabase.all)
     func testNOTE3_databaseRefusesToRewriteTheLog(database: TestDatabase) async throws {
         try await database.withApp { app in
-            try await AuditLog.append(.init(actor: "a", action: "b", subject: "c"), on: app.db)
+            try await AuditLog.append(.init(actor: "a", action: "b", subject: "c"), on: app.db, now: Date())
             let sql = app.db as! SQLDatabase
             await #expect(throws: (any Error).self) {
                 try await sql.raw("UPDATE audit_log SET actor = 'mallory'").run()
@@ -56,7 +57,7 @@ import Testing
     func testNOTE3_tamperingAroundTheTriggersIsDetected(database: TestDatabase) async throws {
         try await database.withApp { app in
             for index in 1...5 {
-                try await AuditLog.append(.init(actor: "secretariat", action: "evidence.accept", subject: "dispatch/\(index)"), on: app.db)
+                try await AuditLog.append(.init(actor: "secretariat", action: "evidence.accept", subject: "dispatch/\(index)"), on: app.db, now: Date())
             }
             // Someone with database rights removes the guard and edits entry 3.
             let sql = app.db as! SQLDatabase

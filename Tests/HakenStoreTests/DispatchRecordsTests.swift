@@ -47,12 +47,28 @@ import Testing
             let (_, dispatch) = try await seed(app.db)
             let id = try dispatch.requireID()
             let received = Date(timeIntervalSince1970: 1_566_351_000)   // 2019-08-21 10:30 JST
-            try await DispatchRecords.record(.startReport, status: .review, receivedAt: received, note: "携帯から", dispatchID: id, on: app.db)
-            try await DispatchRecords.record(.startReport, status: .accepted, receivedAt: received, note: nil, dispatchID: id, on: app.db)
+            let source = EvidenceWriter.Source(actor: "test", receivedAt: received)
+            try await EvidenceWriter.record([EvidenceChange(dispatchID: id, kind: .startReport, status: .review, trust: .unknownMobile, note: "携帯から")],
+                                            source: source, on: app.db, now: received)
+            // A batch that records the same item twice writes one row carrying the latest.
+            try await app.db.hakenTransaction { tx in
+                let writer = try await EvidenceWriter.start(on: tx)
+                try await writer.record(EvidenceChange(dispatchID: id, kind: .endReport, status: .late, trust: .registered), source: source, now: received)
+                try await writer.record(EvidenceChange(dispatchID: id, kind: .endReport, status: .accepted, trust: .registered), source: source, now: received)
+                try await writer.record(EvidenceChange(dispatchID: id, kind: .startReport, status: .accepted, trust: .registered), source: source, now: received)
+                try await writer.flush()
+            }
             let facts = try await DispatchRecords.facts(for: dispatch, on: app.db)
             #expect(facts.evidence.status(.startReport) == .accepted)
+            #expect(facts.evidence.status(.endReport) == .accepted)
             #expect(facts.evidence[.startReport].receivedAt?.description == "2019-08-21 10:30")
-            #expect(try await EvidenceModel.query(on: app.db).count() == 1)
+            let rows = try await EvidenceModel.query(on: app.db).all()
+            #expect(rows.count == 2)
+            #expect(rows.first { $0.kind == "startReport" }?.trust == "registered")
+            // NOTE-3: every change is in the chain, with who, what and when.
+            let entries = try await AuditEntryModel.query(on: app.db).filter(\.$action == "evidence.record").count()
+            #expect(entries == 4)
+            #expect(try await AuditLog.verify(on: app.db) == .intact(entries: 4))
         }
     }
 

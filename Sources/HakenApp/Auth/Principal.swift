@@ -59,21 +59,3 @@ extension Request {
         return principal
     }
 }
-
-/// Issuing and hashing API tokens.
-public enum APITokens {
-    public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).hexString
-    }
-
-    /// A new random token (256 bits, URL-safe) stored by hash; the plain token is returned once.
-    public static func issue(role: Role, partyID: UUID?, label: String, on database: Database) async throws -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let token = "hk_" + bytes.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        try await APITokenModel(tokenHash: hash(token), role: role, partyID: partyID, label: label).create(on: database)
-        try await AuditLog.append(.init(actor: "cli", action: "token.issue", subject: "\(role.rawValue)/\(partyID?.uuidString.lowercased() ?? "-")",
-                                        details: ["label": label]), on: database)
-        return token
-    }
-}

@@ -14,17 +14,17 @@ public enum DemoData {
     }
 
     /// Loads the set once; a second call finds ばそな建設 and changes nothing.
-    public static func load(on db: Database, today: CivilDate) async throws -> Summary {
+    public static func load(on db: Database, today: CivilDate, now: Date) async throws -> Summary {
         if try await BusinessModel.query(on: db).filter(\.$emailKey == "info@basona-kensetsu.example.jp").first() != nil {
             return Summary(created: false, businesses: try await BusinessModel.query(on: db).count(),
                            dispatches: try await DispatchModel.query(on: db).count())
         }
         return try await db.hakenTransaction { db in
-            try await build(on: db, today: today)
+            try await build(on: db, today: today, now: now)
         }
     }
 
-    private static func build(on db: Database, today: CivilDate) async throws -> Summary {
+    private static func build(on db: Database, today: CivilDate, now: Date) async throws -> Summary {
         func institution(_ name: String, _ kind: InstitutionKind, _ email: String) async throws -> UUID {
             let model = InstitutionModel(profile: InstitutionProfile(name: name, kind: kind, email: EmailAddress(email)!))
             try await model.create(on: db)
@@ -35,8 +35,10 @@ public enum DemoData {
             try await model.create(on: db)
             return try model.requireID()
         }
-        func business(_ input: BusinessProfile.Input) async throws -> UUID {
+        // DEC-10: ばそな建設's site phone has been verified; ミドリ精機's has not (it counts as unknown).
+        func business(_ input: BusinessProfile.Input, mobileVerified: Date? = nil) async throws -> UUID {
             let model = BusinessModel(profile: try BusinessProfile.validate(input))
+            model.mobileVerifiedAt = mobileVerified
             try await model.create(on: db)
             return try model.requireID()
         }
@@ -51,7 +53,8 @@ public enum DemoData {
 
         let basona = try await business(.init(name: "ばそな建設", kanaName: "バソナケンセツ", corporateNumber: "7000012050002",
                                               address: "東京都千代田区大手町2-6-2", phone: "03-1234-5678", contactName: "派遣 太郎",
-                                              email: "info@basona-kensetsu.example.jp", mobileEmail: "basona.genba@docomo.ne.jp"))
+                                              email: "info@basona-kensetsu.example.jp", mobileEmail: "basona.genba@docomo.ne.jp"),
+                                        mobileVerified: now)
         let sakura = try await business(.init(name: "有限会社さくら製菓", kanaName: "サクラセイカ", address: "東京都台東区浅草1-1-1",
                                               phone: "03-2345-6789", contactName: "桜井 由美", email: "yumi@sakura-seika.example.jp"))
         let midori = try await business(.init(name: "株式会社ミドリ精機", kanaName: "ミドリセイキ", address: "埼玉県川口市本町4-1-1",
@@ -72,6 +75,9 @@ public enum DemoData {
             let schedule = DispatchSchedule(date: date, start: TimeOfDay(hhmm: start)!, end: TimeOfDay(hhmm: end)!, place: place)
             let model = DispatchModel(businessID: business, expertID: expert, institutionID: institution, schedule: schedule)
             try await model.create(on: db)
+            let id = try model.requireID()
+            try await AuditLog.append(.init(actor: "demo", action: "dispatch.create", subject: AuditLog.subject("dispatch", id),
+                                            details: ["date": date.iso]), on: db, now: now)
             for (kind, status, note) in evidence {
                 let received: Date
                 switch kind {
@@ -79,10 +85,11 @@ public enum DemoData {
                 case .endReport, .photo: received = at(date, schedule.end, plusMinutes: 2)
                 default: received = noon(date.adding(days: 2))
                 }
-                try await DispatchRecords.record(kind, status: status, receivedAt: received, note: note, dispatchID: model.requireID(), on: db)
+                // The demo's review item came from an unknown mobile address (DEC-7); the rest from the registered one.
+                let trust: SenderTrust = status == .review ? .unknownMobile : .registered
+                try await EvidenceWriter.record([EvidenceChange(dispatchID: id, kind: kind, status: status, trust: trust, note: note)],
+                                                source: .init(actor: "demo", receivedAt: received), on: db, now: now)
             }
-            try await AuditLog.append(.init(actor: "demo", action: "dispatch.create", subject: "dispatch/\(try model.requireID())",
-                                            details: ["date": date.iso]), on: db)
         }
 
         let allDone: [(EvidenceKind, EvidenceStatus, String?)] = [

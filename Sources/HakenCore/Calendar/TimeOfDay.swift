@@ -11,6 +11,12 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public var minutesSinceMidnight: Int { hour * 60 + minute }
 
+    /// Nil outside 0…1439: a time that would fall on another day.
+    public init?(minutesSinceMidnight minutes: Int) {
+        guard (0..<1440).contains(minutes) else { return nil }
+        self.init(hour: minutes / 60, minute: minutes % 60)
+    }
+
     public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool {
         lhs.minutesSinceMidnight < rhs.minutesSinceMidnight
     }

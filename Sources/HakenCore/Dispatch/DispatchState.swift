@@ -157,6 +157,14 @@ public enum DispatchRules {
                                   outstanding: outstanding, inReview: inReview)
     }
 
+    /// AFT-3: whether the certification has been entered (a photo arriving now is too late).
+    public static func certificationEntered(_ evidence: EvidenceChecklist) -> Bool {
+        switch evidence.status(.certification) {
+        case .accepted, .late, .waived: return true
+        case .missing, .review, .rejected: return false
+        }
+    }
+
     /// DAY-6/AFT-3: the photo must arrive before the certification is entered. A photo
     /// still missing, or arriving after it, once the certification is in can only be
     /// replaced by a declaration (DAY-7).

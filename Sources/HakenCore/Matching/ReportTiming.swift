@@ -30,13 +30,17 @@ public enum ReportTiming {
         case start, end
     }
 
-    /// DEC-5: a time report is the start when it is nearer the scheduled start (a tie
-    /// counts as nearer), or when no start has been recorded yet; otherwise the end.
-    public static func role(written: TimeOfDay, scheduledStart: TimeOfDay, scheduledEnd: TimeOfDay, startRecorded: Bool) -> Role {
-        guard startRecorded else { return .start }
-        let toStart = abs(written.minutesSinceMidnight - scheduledStart.minutesSinceMidnight)
-        let toEnd = abs(written.minutesSinceMidnight - scheduledEnd.minutesSinceMidnight)
-        return toStart <= toEnd ? .start : .end
+    /// DEC-5: the written time decides. Nearer the scheduled start than the scheduled end:
+    /// the start report; nearer the end: the end report (the start then stays missing).
+    /// Equally near, or no schedule time: the start when no start is recorded yet, else the end.
+    public static func role(written: TimeOfDay, scheduledStart: TimeOfDay?, scheduledEnd: TimeOfDay?, startRecorded: Bool) -> Role {
+        if let scheduledStart, let scheduledEnd {
+            let toStart = abs(written.minutesSinceMidnight - scheduledStart.minutesSinceMidnight)
+            let toEnd = abs(written.minutesSinceMidnight - scheduledEnd.minutesSinceMidnight)
+            if toStart < toEnd { return .start }
+            if toEnd < toStart { return .end }
+        }
+        return startRecorded ? .end : .start
     }
 
     /// DEC-2: a written time that differs from the schedule is accepted but flagged for

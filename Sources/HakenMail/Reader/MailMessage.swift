@@ -1,3 +1,5 @@
+import HakenCore
+
 /// One attachment as the reader saw it: declared type, name, and the size and SHA-256 of
 /// its decoded bytes.
 public struct MailAttachment: Equatable, Sendable {
@@ -17,7 +19,9 @@ public struct MailMessage: Sendable {
     public var subject: String?
     public var date: MailDate.Parsed?
     public var autoSubmitted: Bool
-    public var report: ReportSubject?
+    /// The subject as a report (DAY-1, DAY-2, DAY-6), or why it is not one.
+    public var subjectReading: SubjectReading
+    public var report: ReportSubject? { subjectReading.report }
     public var attachments: [MailAttachment]
     /// The first text/plain body that is not an attachment, decoded.
     public var textBody: String?

@@ -41,16 +41,8 @@ public enum MailReader {
             date = MailDate.parse(text)
             if date == nil { appendOnce(&problems, "invalid-date") }
         }
-        let report: ReportSubject?
-        switch subject.map(ReportSubjectReader.read) {
-        case .report(let value)?: report = value
-        case .problem(let code)?:
-            report = nil
-            appendOnce(&problems, code)
-        case nil:
-            report = nil
-            appendOnce(&problems, "missing-subject")
-        }
+        let reading = subject.map(ReportSubjectReader.read) ?? .problem(.missingSubject)
+        if case .problem(let problem) = reading { appendOnce(&problems, problem.rawValue) }
         return MailMessage(
             headers: headers,
             messageID: headers.text("message-id").flatMap(messageID),
@@ -59,7 +51,7 @@ public enum MailReader {
             subject: subject,
             date: date,
             autoSubmitted: MachineMail.isAutomatic(headers: headers, from: from, topType: walker.topType),
-            report: report,
+            subjectReading: reading,
             attachments: walker.attachments,
             textBody: walker.textBody,
             problems: problems

@@ -1,41 +1,20 @@
 import Foundation
 import HakenCore
 
-/// What a report subject says (DAY-1, DAY-2, DAY-6): business and expert as typed, the
-/// month and day, and one time (a time report) or a start and an end (a period: the photo mail).
-public struct ReportSubject: Equatable, Sendable {
-    public enum Kind: String, Sendable { case time, period }
-
-    public var business: String
-    public var expert: String
-    public var month: Int
-    public var day: Int
-    /// The time of a time report, or the start of a period.
-    public var time: TimeOfDay
-    /// The end of a period; nil for a time report.
-    public var end: TimeOfDay?
-
-    public var kind: Kind { end == nil ? .time : .period }
-}
-
 /// Reads report subjects the way people type them on phones (DEC-4): full-width or
 /// half-width digits, `/` or `／` (or `・`), spaces anywhere, `10:30` `10：30` `10時30分`
 /// `10時` `10時半`, `8/21` or `8月21日`, a weekday in `()` `（）` or none, `~ ～ 〜 - － ー`
 /// between two times, and `Re:` `Fwd:` `転送:` prefixes. A date or time that does not exist
 /// is a problem, never a guess.
 public enum ReportSubjectReader {
-    public enum Outcome: Equatable, Sendable {
-        case report(ReportSubject)
-        /// `not-a-report`, `report-invalid-date`, `report-invalid-time`, `report-missing-time`.
-        case problem(String)
-    }
+    public typealias Outcome = SubjectReading
 
-    public static func read(_ subject: String) -> Outcome {
+    public static func read(_ subject: String) -> SubjectReading {
         let text = stripReplyPrefixes(subject)
-        guard let (business, expert, when) = splitParts(text) else { return .problem("not-a-report") }
+        guard let (business, expert, when) = splitParts(text) else { return .problem(.notAReport) }
         switch parseWhen(when) {
         case .success(let parsed):
-            guard !business.isEmpty, !expert.isEmpty else { return .problem("not-a-report") }
+            guard !business.isEmpty, !expert.isEmpty else { return .problem(.notAReport) }
             return .report(ReportSubject(business: business, expert: expert, month: parsed.month, day: parsed.day,
                                          time: parsed.start, end: parsed.end))
         case .failure(let problem):
@@ -118,7 +97,7 @@ public enum ReportSubjectReader {
         var end: TimeOfDay?
     }
 
-    struct Problem: Error { var code: String }
+    struct Problem: Error { var code: ReportSubjectProblem }
 
     /// `8月21日(水)10:30~15:00` and its variants, after NFKC and without spaces.
     static func parseWhen(_ raw: String) -> Result<When, Problem> {
@@ -145,13 +124,13 @@ public enum ReportSubjectReader {
         }
 
         // Date: M月D日 or M/D (also M-D? no: '-' separates times).
-        guard let month = digits() else { return .failure(Problem(code: "not-a-report")) }
+        guard let month = digits() else { return .failure(Problem(code: .notAReport)) }
         if take("月") {
-        } else if !take("/") { return .failure(Problem(code: "not-a-report")) }
-        guard let day = digits() else { return .failure(Problem(code: "not-a-report")) }
+        } else if !take("/") { return .failure(Problem(code: .notAReport)) }
+        guard let day = digits() else { return .failure(Problem(code: .notAReport)) }
         _ = take("日")
         guard (1...12).contains(month), CivilDate(year: 2000, month: month, day: day) != nil else {
-            return .failure(Problem(code: "report-invalid-date"))
+            return .failure(Problem(code: .invalidDate))
         }
         // Optional weekday: (水) (水曜) (水曜日) or 水曜日 without brackets.
         let weekdays = "日月火水木金土"
@@ -160,7 +139,7 @@ public enum ReportSubjectReader {
             if let close = s[i...].firstIndex(of: ")") {
                 let inner = String(String.UnicodeScalarView(s[(i + 1)..<close]))
                 let stripped = inner.filter { !$0.isWhitespace }.replacingOccurrences(of: "曜日", with: "").replacingOccurrences(of: "曜", with: "")
-                guard stripped.count == 1, weekdays.contains(stripped) else { return .failure(Problem(code: "not-a-report")) }
+                guard stripped.count == 1, weekdays.contains(stripped) else { return .failure(Problem(code: .notAReport)) }
                 i = close + 1
             }
         } else if i < s.count, weekdays.unicodeScalars.contains(s[i]), i + 1 < s.count, s[i + 1] == "曜" {
@@ -168,13 +147,13 @@ public enum ReportSubjectReader {
             _ = take("日")
         }
         skipSpaces()
-        guard i < s.count else { return .failure(Problem(code: "report-missing-time")) }
+        guard i < s.count else { return .failure(Problem(code: .missingTime)) }
 
         func time() -> Result<TimeOfDay, Problem>? {
             guard let hour = digits() else { return nil }
             var minute = 0
             if take(":") {
-                guard let value = digits() else { return .failure(Problem(code: "report-invalid-time")) }
+                guard let value = digits() else { return .failure(Problem(code: .invalidTime)) }
                 minute = value
             } else if take("時") {
                 if take("半") {
@@ -184,13 +163,13 @@ public enum ReportSubjectReader {
                     _ = take("分")
                 }
             } else {
-                return .failure(Problem(code: "report-invalid-time"))
+                return .failure(Problem(code: .invalidTime))
             }
-            guard let value = TimeOfDay(hour: hour, minute: minute) else { return .failure(Problem(code: "report-invalid-time")) }
+            guard let value = TimeOfDay(hour: hour, minute: minute) else { return .failure(Problem(code: .invalidTime)) }
             return .success(value)
         }
 
-        guard let startResult = time() else { return .failure(Problem(code: "report-missing-time")) }
+        guard let startResult = time() else { return .failure(Problem(code: .missingTime)) }
         let start: TimeOfDay
         switch startResult {
         case .success(let value): start = value
@@ -205,7 +184,7 @@ public enum ReportSubjectReader {
                 guard let endResult = time() else {
                     skipSpaces()
                     return i == s.count ? .success(When(month: month, day: day, start: start, end: nil))
-                                        : .failure(Problem(code: "report-invalid-time"))
+                                        : .failure(Problem(code: .invalidTime))
                 }
                 switch endResult {
                 case .success(let value): end = value
@@ -215,7 +194,7 @@ public enum ReportSubjectReader {
         }
         // Anything left over that is not a closing word makes it something other than a report.
         let rest = String(String.UnicodeScalarView(s[min(i, s.count)...])).filter { !$0.isWhitespace }
-        guard rest.isEmpty || ["頃", "ごろ", "開始", "終了", "まで"].contains(rest) else { return .failure(Problem(code: "not-a-report")) }
+        guard rest.isEmpty || ["頃", "ごろ", "開始", "終了", "まで"].contains(rest) else { return .failure(Problem(code: .notAReport)) }
         return .success(When(month: month, day: day, start: start, end: end))
     }
 }

@@ -24,10 +24,16 @@ public enum AuditLog {
         }
     }
 
+    /// The one spelling of an entry's subject: `dispatch/9f1c…` (kind, then the lower-case UUID,
+    /// or `-` when there is none).
+    public static func subject(_ kind: String, _ id: UUID?) -> String {
+        "\(kind)/\(id?.uuidString.lowercased() ?? "-")"
+    }
+
     /// Appends one entry. Concurrent writers race for the next `seq`; the unique index lets
     /// exactly one win and the others retry on top of it.
     @discardableResult
-    public static func append(_ entry: Entry, on database: Database, now: Date = Date()) async throws -> AuditEntryModel {
+    public static func append(_ entry: Entry, on database: Database, now: Date) async throws -> AuditEntryModel {
         var lastError: Error?
         for _ in 0..<20 {
             do {
@@ -51,8 +57,10 @@ public enum AuditLog {
                 try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...5_000_000))
             }
         }
-        throw lastError!
+        throw lastError ?? AppendFailed()
     }
+
+    struct AppendFailed: Error {}
 
     /// Appends many entries inside one transaction (the mail job's batches): the chain's
     /// end is read once, the entries are hashed as they come and written by `flush` in one
@@ -153,7 +161,7 @@ public enum AuditLog {
 
     /// `2019-08-21T10:30:00.123+09:00`: Tokyo time with milliseconds, written by hand
     /// (a formatter per entry was a visible part of processing a mail).
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let local = TokyoClock.local(secondsSince1970: Double(milliseconds) / 1000)
         let withinMinute = ((milliseconds % 60_000) + 60_000) % 60_000

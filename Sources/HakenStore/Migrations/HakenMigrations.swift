@@ -10,6 +10,7 @@ public enum HakenMigrations {
         M005_CreateAuditLog(),
         M006_CreateMail(),
         M007_InlineRawMail(),
+        M008_SenderTrust(),
     ]
 
     public static func register(on migrations: Migrations) {

@@ -58,6 +58,8 @@ public final class EvidenceModel: Model, @unchecked Sendable {
     @OptionalField(key: "source_mail_id") public var sourceMailID: UUID?
     /// A photo's file in the blob store.
     @OptionalField(key: "file_path") public var filePath: String?
+    /// DEC-11: `SenderTrust` of whoever sent it; nil on rows older than the column (read as registered).
+    @OptionalField(key: "trust") public var trust: String?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
     public init() {}

@@ -1,25 +1,14 @@
 import Fluent
 import Foundation
+import HakenCore
 
 /// One received message (DEC-8): stored whole before it is acknowledged, then processed
 /// by the background job. The raw bytes live in the blob store; this row says what became of them.
 public final class InboundMailModel: Model, @unchecked Sendable {
     public static let schema = "inbound_mail"
 
-    public enum Status: String, Sendable, CaseIterable {
-        /// Stored, waiting for the processing job.
-        case queued
-        /// Matched to a dispatch (or a photo consent) and recorded as evidence.
-        case matched
-        /// Matched, but a person must confirm it (DEC-7, failed authentication, …).
-        case review
-        /// Matches nothing: waits in the queue for a person (DEC-8).
-        case unmatched
-        /// From an expert or an institution: not accepted as a report (DEC-6).
-        case refused
-        /// Sent by a machine (RFC 3834): kept, not processed further, never answered.
-        case machine
-    }
+    /// What became of it (HakenCore's `MailStatus`: queued, matched, review, …).
+    public typealias Status = MailStatus
 
     @ID(key: .id) public var id: UUID?
     @OptionalField(key: "message_id") public var messageID: String?
@@ -50,6 +39,11 @@ public final class InboundMailModel: Model, @unchecked Sendable {
     public init() {}
 
     public var mailStatus: Status { Status(rawValue: status) ?? .queued }
+
+    /// Review flags (`ReviewFlag`), comma-separated: why it is on the review list.
+    @OptionalField(key: "flags") public var flags: String?
+    /// DEC-1: when our trusted MTA received it (its `Received` field), when `HAKEN_TRUSTED_MTA` is set.
+    @OptionalField(key: "mta_received_at") public var mtaReceivedAt: Date?
 }
 
 /// A mail HakenDesk sends (receipts, certification links, reminders). Sent by the outbox
@@ -60,6 +54,8 @@ public final class OutboxModel: Model, @unchecked Sendable {
 
     @ID(key: .id) public var id: UUID?
     @Field(key: "dedupe_key") public var dedupeKey: String
+    /// What it is (`Outbox.Kind`); nil on rows older than the column.
+    @OptionalField(key: "kind") public var kind: String?
     @Field(key: "recipient") public var recipient: String
     @Field(key: "subject") public var subject: String
     @Field(key: "body") public var body: String

@@ -62,6 +62,8 @@ public final class BusinessModel: Model, @unchecked Sendable {
     @Field(key: "email_key") public var emailKey: String
     @OptionalField(key: "mobile_email") public var mobileEmail: String?
     @OptionalField(key: "mobile_email_key") public var mobileEmailKey: String?
+    /// DEC-10: when the mobile address was verified by the link mailed to it; nil until then.
+    @OptionalField(key: "mobile_verified_at") public var mobileVerifiedAt: Date?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -80,6 +82,7 @@ public final class BusinessModel: Model, @unchecked Sendable {
         contactName = profile.contactName
         email = profile.registeredEmail.address
         emailKey = profile.registeredEmail.matchKey
+        if mobileEmailKey != profile.mobileEmail?.matchKey { mobileVerifiedAt = nil }   // a new address starts unverified
         mobileEmail = profile.mobileEmail?.address
         mobileEmailKey = profile.mobileEmail?.matchKey
     }
@@ -124,5 +127,29 @@ public final class ConsultationModel: Model, @unchecked Sendable {
         }
         consultedPerson = consultation.consultedPerson
         photographed = consultation.photographed
+    }
+}
+
+/// DEC-10: a link mailed to a business's mobile address. Only the token's SHA-256 is kept;
+/// the row makes the link single-use and gives it an end.
+public final class AddressVerificationModel: Model, @unchecked Sendable {
+    public static let schema = "address_verifications"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "business_id") public var business: BusinessModel
+    @Field(key: "address") public var address: String
+    @Field(key: "token_hash") public var tokenHash: String
+    @Field(key: "expires_at") public var expiresAt: Date
+    @OptionalField(key: "used_at") public var usedAt: Date?
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public init(businessID: UUID, address: String, tokenHash: String, expiresAt: Date, createdAt: Date) {
+        self.$business.id = businessID
+        self.address = address
+        self.tokenHash = tokenHash
+        self.expiresAt = expiresAt
+        self.createdAt = createdAt
     }
 }

@@ -43,8 +43,8 @@ enum ConsultationsController {
         let model = ConsultationModel(institutionID: institutionID!, businessID: businessID!, consultation: consultation!)
         try await req.db.hakenTransaction { db in
             try await model.create(on: db)
-            try await AuditLog.append(.init(actor: principal.actor, action: "consultation.create", subject: "consultation/\(try model.requireID())",
-                                            details: ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]), on: db)
+            try await AuditLog.append(.init(actor: principal.actor, action: "consultation.create", subject: AuditLog.subject("consultation", try model.requireID()),
+                                            details: ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]), on: db, now: req.application.hakenClock.now())
         }
         return try await PartiesController.created(model.requireID(), path: "consultations", req: req)
     }

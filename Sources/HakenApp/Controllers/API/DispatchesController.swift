@@ -63,9 +63,9 @@ enum DispatchesController {
         dispatch.$consultation.id = consultationID
         try await req.db.hakenTransaction { db in
             try await dispatch.create(on: db)
-            try await AuditLog.append(.init(actor: principal.actor, action: "dispatch.create", subject: "dispatch/\(try dispatch.requireID())",
+            try await AuditLog.append(.init(actor: principal.actor, action: "dispatch.create", subject: AuditLog.subject("dispatch", try dispatch.requireID()),
                                             details: ["business": business.name, "expert": expert.name, "date": schedule!.date.iso,
-                                                      "start": schedule!.start.hhmm, "end": schedule!.end.hhmm, "place": schedule!.place]), on: db)
+                                                      "start": schedule!.start.hhmm, "end": schedule!.end.hhmm, "place": schedule!.place]), on: db, now: req.application.hakenClock.now())
         }
         return try await PartiesController.created(dispatch.requireID(), path: "dispatches", req: req)
     }

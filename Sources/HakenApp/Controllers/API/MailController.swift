@@ -50,6 +50,7 @@ enum MailController {
         var dispatchId: UUID?
         var evidenceKind: String?
         var problems: [String]
+        var flags: [String]
     }
 
     /// A JSON array, newest first; `X-Total-Count` and `Link` carry the paging.
@@ -70,7 +71,8 @@ enum MailController {
         let items = try rows.map { row in
             MailItem(id: try row.requireID(), messageId: row.messageID, from: row.fromAddress, subject: row.subject, status: row.status,
                      reason: row.reason, receivedAt: row.receivedAt, dispatchId: row.dispatchID, evidenceKind: row.evidenceKind,
-                     problems: row.problems.map { $0.split(separator: ",").map(String.init) } ?? [])
+                     problems: row.problems.map { $0.split(separator: ",").map(String.init) } ?? [],
+                     flags: row.flags.map { $0.split(separator: ",").map(String.init) } ?? [])
         }
         let response = try await items.encodeResponse(for: req)
         response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
@@ -79,10 +81,4 @@ enum MailController {
         }
         return response
     }
-}
-
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }

@@ -29,17 +29,23 @@ enum PartiesController {
         let principal = try req.principal(in: [.secretariat])
         let profile = try BusinessProfile.validate(try req.content.decode(BusinessProfile.Input.self))
         try await AddressRegistry.ensureFree(profile.reportingAddresses, fields: ["email", "mobileEmail"], on: req.db)
-        return try await create(BusinessModel(profile: profile), kind: "business", path: "businesses", by: principal,
-                                details: ["name": profile.name, "email": profile.registeredEmail.address], req: req)
+        let model = BusinessModel(profile: profile)
+        return try await create(model, kind: "business", path: "businesses", by: principal,
+                                details: ["name": profile.name, "email": profile.registeredEmail.address], req: req) { db in
+            try await MobileVerificationController.mailLink(for: model, req: req, on: db)
+        }
     }
 
     /// Inserts a party and its audit entry in one transaction, and answers 201 with its id.
+    /// `also` runs in the same transaction (the business's mobile verification mail).
     static func create<M: Model>(_ model: M, kind: String, path: String, by principal: Principal, details: [String: String],
-                                 req: Request) async throws -> Response where M.IDValue == UUID {
+                                 req: Request, also: (@Sendable (Database) async throws -> Void)? = nil) async throws -> Response
+        where M.IDValue == UUID {
         try await req.db.hakenTransaction { db in
             try await model.create(on: db)
-            try await AuditLog.append(.init(actor: principal.actor, action: "\(kind).create", subject: "\(kind)/\(try model.requireID())",
-                                            details: details), on: db)
+            try await also?(db)
+            try await AuditLog.append(.init(actor: principal.actor, action: "\(kind).create", subject: AuditLog.subject(kind, try model.requireID()),
+                                            details: details), on: db, now: req.application.hakenClock.now())
         }
         return try await created(model.requireID(), path: path, req: req)
     }

@@ -1,32 +1,46 @@
 import Fluent
 import Foundation
-import HakenStore
 import SQLKit
 
 /// Group commit for intake rows. A message's row waits while the previous group commits;
 /// then every row that arrived meanwhile is committed in one transaction (one fsync), and
 /// each waiting session gets its answer. One message alone is committed at once — the
 /// grouping costs nothing when mail is quiet and carries the rush when it is not.
-actor IntakeCommitter {
-    struct Row: Sendable {
-        var id: UUID
-        var messageID: String?
-        var contentHash: String
-        var rawPath: String
-        var raw: Data?
-        var size: Int
-        var envelopeFrom: String?
-        var envelopeTo: String
-        var receivedAt: Date
-        var source: String
-        var fromAddress: String?
-        var subject: String?
+public actor IntakeCommitter {
+    public struct Row: Sendable {
+        public var id: UUID
+        public var messageID: String?
+        public var contentHash: String
+        public var rawPath: String
+        public var raw: Data?
+        public var size: Int
+        public var envelopeFrom: String?
+        public var envelopeTo: String
+        public var receivedAt: Date
+        public var source: String
+        public var fromAddress: String?
+        public var subject: String?
+
+        public init(id: UUID, messageID: String?, contentHash: String, rawPath: String, raw: Data?, size: Int, envelopeFrom: String?,
+                    envelopeTo: String, receivedAt: Date, source: String, fromAddress: String?, subject: String?) {
+            (self.id, self.messageID, self.contentHash, self.rawPath, self.raw, self.size) = (id, messageID, contentHash, rawPath, raw, size)
+            (self.envelopeFrom, self.envelopeTo, self.receivedAt, self.source) = (envelopeFrom, envelopeTo, receivedAt, source)
+            (self.fromAddress, self.subject) = (fromAddress, subject)
+        }
     }
 
-    private var waiting: [(row: Row, database: any Database, answer: CheckedContinuation<MailIntake.Accepted, any Error>)] = []
+    public struct Accepted: Sendable {
+        public var id: UUID
+        /// The same message (same bytes) was stored before: nothing new was recorded.
+        public var duplicate: Bool
+    }
+
+    public init() {}
+
+    private var waiting: [(row: Row, database: any Database, answer: CheckedContinuation<Accepted, any Error>)] = []
     private var committing = false
 
-    func commit(_ row: Row, on database: any Database) async throws -> MailIntake.Accepted {
+    public func commit(_ row: Row, on database: any Database) async throws -> Accepted {
         try await withCheckedThrowingContinuation { answer in
             waiting.append((row, database, answer))
             if !committing {
@@ -64,14 +78,14 @@ actor IntakeCommitter {
     /// the group) is answered with the first row's id. In a transaction for its watchdog: a
     /// database that vanishes mid-insert must not leave SMTP sessions waiting forever (the
     /// clients retry; the blobs are safe).
-    static func insert(_ rows: [Row], on database: any Database) async throws -> [MailIntake.Accepted] {
+    static func insert(_ rows: [Row], on database: any Database) async throws -> [Accepted] {
         try await database.hakenTransaction(timeout: .seconds(20)) { tx in
             let sql = try tx.sql()
             let hashes = Array(Set(rows.map(\.contentHash)))
             let existing = try await sql.raw("SELECT id, content_hash FROM inbound_mail WHERE content_hash IN (\(binds: hashes))").all()
             var idByHash: [String: UUID] = [:]
             for row in existing { idByHash[try row.decode(column: "content_hash", as: String.self)] = try row.decode(column: "id", as: UUID.self) }
-            var answers: [MailIntake.Accepted] = []
+            var answers: [Accepted] = []
             var fresh: [Row] = []
             for row in rows {
                 if let id = idByHash[row.contentHash] {

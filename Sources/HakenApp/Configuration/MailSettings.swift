@@ -1,5 +1,6 @@
 import Foundation
 import HakenMail
+import HakenStore
 
 /// Mail intake and sending settings (environment names in `fromEnvironment`).
 public struct MailSettings: Sendable, Equatable {
@@ -20,6 +21,12 @@ public struct MailSettings: Sendable, Equatable {
     public var trustedAuthservID: String?
     /// `HAKEN_RECEIPTS_PER_HOUR`: at most this many receipts to one sender per hour (DEC-9).
     public var receiptsPerHour: Int
+    /// `HAKEN_UNREGISTERED_RECEIPTS_PER_HOUR`: at most this many receipts per hour to senders
+    /// who are not registered, all together (DEC-12: forged senders get no flood of backscatter).
+    public var unregisteredReceiptsPerHour: Int = 100
+    /// `HAKEN_TRUSTED_MTA`: the host name our own MTA writes in `Received: … by HOST …`; its
+    /// time is the received time (DEC-1).
+    public var trustedMTA: String?
     /// `HAKEN_RECEIPT_CHARSET`: `utf-8` (default) or `iso-2022-jp`.
     public var receiptCharset: String
     /// `HAKEN_SMTP_RELAY=host:port`: where outgoing mail goes; without it mail waits in the outbox.
@@ -102,6 +109,8 @@ public struct MailSettings: Sendable, Equatable {
             relayStartTLS: value("HAKEN_SMTP_RELAY_STARTTLS") == "1"
         )
         settings.processing = value("HAKEN_MAIL_PROCESSING") != "0"
+        settings.unregisteredReceiptsPerHour = try number("HAKEN_UNREGISTERED_RECEIPTS_PER_HOUR", 100, 0...100_000)
+        settings.trustedMTA = value("HAKEN_TRUSTED_MTA")?.lowercased()
         settings.relayCAFile = value("HAKEN_SMTP_RELAY_CA")
         settings.idleTimeoutSeconds = try number("HAKEN_SMTP_IDLE_TIMEOUT", 300, 1...3600)
         settings.maxConnections = try number("HAKEN_SMTP_MAX_CONNECTIONS", 2000, 1...100_000)
@@ -114,6 +123,13 @@ public struct MailSettings: Sendable, Equatable {
             throw AppConfiguration.Problem.invalidNumber("HAKEN_SMTP_RELAY (host:port)", relay)
         }
         return settings
+    }
+
+    /// Who our outgoing mail is from, and its charset.
+    public var outboxSender: Outbox.Sender { Outbox.Sender(address: senderAddress, charset: receiptCharset) }
+
+    public var receiptLimits: MailBatch.ReceiptLimits {
+        MailBatch.ReceiptLimits(perAddressPerHour: receiptsPerHour, unregisteredPerHour: unregisteredReceiptsPerHour)
     }
 
     /// The address receipts are sent from.

@@ -14,6 +14,8 @@ public struct AppConfiguration: Sendable {
     /// `HAKEN_LOG_FORMAT=json` for one JSON object per log line.
     public var jsonLogs: Bool
     public var mail: MailSettings
+    /// `HAKEN_PUBLIC_URL`: where people reach this server (links in mail); default `http://HOST:PORT`.
+    public var publicURL: String = ""
 
     public init(store: StoreConfiguration, httpHost: String = "127.0.0.1", httpPort: Int = 8080,
                 adminToken: String? = nil, jsonLogs: Bool = false, mail: MailSettings = MailSettings()) {
@@ -29,12 +31,14 @@ public struct AppConfiguration: Sendable {
         case invalidPort(String, String)
         case invalidNumber(String, String)
         case weakAdminToken
+        case invalidURL(String, String)
 
         public var description: String {
             switch self {
             case .invalidPort(let name, let value): return "\(name)=\(value) is not a port number (1–65535)"
             case .invalidNumber(let name, let value): return "\(name)=\(value) is not a number in the allowed range"
             case .weakAdminToken: return "HAKEN_ADMIN_TOKEN must be at least 16 characters long"
+            case .invalidURL(let name, let value): return "\(name)=\(value) must start with http:// or https://"
             }
         }
     }
@@ -49,7 +53,7 @@ public struct AppConfiguration: Sendable {
         let token = value("HAKEN_ADMIN_TOKEN")
         if let token, token.count < 16 { throw Problem.weakAdminToken }
         let host = value("HAKEN_HTTP_HOST") ?? "127.0.0.1"
-        return AppConfiguration(
+        var configuration = AppConfiguration(
             store: .fromEnvironment(environment),
             httpHost: host,
             httpPort: try port("HAKEN_HTTP_PORT", default: 8080),
@@ -57,5 +61,13 @@ public struct AppConfiguration: Sendable {
             jsonLogs: value("HAKEN_LOG_FORMAT") == "json",
             mail: try MailSettings.fromEnvironment(environment, httpHost: host)
         )
+        if let url = value("HAKEN_PUBLIC_URL") {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw Problem.invalidURL("HAKEN_PUBLIC_URL", url) }
+            configuration.publicURL = String(url.reversed().drop { $0 == "/" }.reversed())
+        }
+        return configuration
     }
+
+    /// The base of links in mail.
+    public var linkBase: String { publicURL.isEmpty ? "http://\(httpHost):\(httpPort)" : publicURL }
 }

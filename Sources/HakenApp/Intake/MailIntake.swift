@@ -30,11 +30,7 @@ public struct MailIntake: Sendable {
         self.committer = IntakeCommitter()
     }
 
-    public struct Accepted: Sendable {
-        public var id: UUID
-        /// The same message (same bytes) was stored before: nothing new was recorded.
-        public var duplicate: Bool
-    }
+    public typealias Accepted = IntakeCommitter.Accepted
 
     /// Messages up to this size (every report without a photo) are kept in their row; larger
     /// ones in the blob store. Creating and fsyncing a file per message was most of the
@@ -76,44 +72,3 @@ public struct MailIntake: Sendable {
     }
 }
 
-/// Wakes the processing job when a message arrives. A flag checked every few milliseconds:
-/// simpler to get right than continuations, and the job only waits when it has no work.
-public final class MailSignal: Sendable {
-    private let pending = NIOLockedValueBox(false)
-
-    public init() {}
-
-    public func notify() { pending.withLockedValue { $0 = true } }
-
-    /// Returns when notified (or already notified since the last wait), or after `timeout`.
-    public func wait(timeout: Duration) async {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while clock.now < deadline && !Task.isCancelled {
-            let notified = pending.withLockedValue { value -> Bool in
-                defer { value = false }
-                return value
-            }
-            if notified { return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-    }
-}
-
-/// The application's long-lived parts, set up once by `configure`.
-public struct HakenServices: Sendable {
-    public var configuration: AppConfiguration
-    public var intake: MailIntake
-}
-
-extension Application {
-    private struct ServicesKey: StorageKey { typealias Value = HakenServices }
-
-    public var haken: HakenServices {
-        get {
-            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:_:) has not run") }
-            return services
-        }
-        set { storage[ServicesKey.self] = newValue }
-    }
-}

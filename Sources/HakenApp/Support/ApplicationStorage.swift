@@ -1,0 +1,19 @@
+import Vapor
+
+/// The application's long-lived parts, set up once by `configure`.
+public struct HakenServices: Sendable {
+    public var configuration: AppConfiguration
+    public var intake: MailIntake
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = HakenServices }
+
+    public var haken: HakenServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:_:) has not run") }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
