@@ -69,10 +69,18 @@ let package = Package(
             ],
             resources: [.copy("Views")]
         ),
+        .target(
+            name: "HakenBench",
+            dependencies: [
+                "HakenCore", "HakenMail", "HakenStore",
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "hakendesk",
             dependencies: [
-                "HakenApp", "HakenStore", "HakenCore", "HakenMail",
+                "HakenApp", "HakenStore", "HakenCore", "HakenMail", "HakenBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fluent
 import Foundation
+import HakenBench
 import HakenApp
 import HakenCore
 import HakenMail

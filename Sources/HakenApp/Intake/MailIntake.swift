@@ -10,10 +10,9 @@ import Vapor
 /// bytes durably and record them as queued, before anything is acknowledged (DEC-8).
 /// Processing happens later, in `MailProcessor`.
 ///
-/// Durability costs an fsync, and under a Monday-morning rush a file and an fsync per
-/// message and a database commit per message were the whole limit (`scripts/bench_smtp.py`).
-/// So a report (small) travels in its row, and the rows of every message that is waiting
-/// are committed together in one transaction (`IntakeCommitter`): one fsync for the group.
+/// Durability costs an fsync, so a report (small) travels in its row, and the rows of every
+/// message that is waiting are committed together in one transaction (`IntakeCommitter`):
+/// one fsync for the group (figures in docs/benchmarks.md).
 /// Large messages (photos) are written to the blob store on a pool of their own, many at
 /// once. No message is answered before its bytes and its row are durable.
 public struct MailIntake: Sendable {
@@ -32,9 +31,8 @@ public struct MailIntake: Sendable {
 
     public typealias Accepted = IntakeCommitter.Accepted
 
-    /// Messages up to this size (every report without a photo) are kept in their row; larger
-    /// ones in the blob store. Creating and fsyncing a file per message was most of the
-    /// intake's time even with the fsyncs side by side.
+    /// Messages up to this size (every report without a photo) are kept in their row, with no
+    /// file of their own to create and fsync; larger ones in the blob store.
     public static let inlineLimit = 128 * 1024
 
     /// Stores the message and commits its row. When this returns, the message survives a crash.

@@ -5,10 +5,11 @@ import HakenCore
 import HakenMail
 import HakenStore
 
-/// The processing benchmark's data: a programme of realistic size and the report mails
+/// The processing benchmark's data (`hakendesk bench process`), kept out of the shipped
+/// application modules: a programme of realistic size and the report mails
 /// its businesses send on the day. Deterministic (a fixed seed), so runs compare.
-enum BenchSeed {
-    struct Seeded {
+public enum BenchSeed {
+    public struct Seeded {
         var businesses: [(id: UUID, name: String, email: String)]
         var experts: [UUID: String]
         var dispatches: [(business: Int, expert: UUID, schedule: DispatchSchedule)]
@@ -21,7 +22,7 @@ enum BenchSeed {
     static let familyNames = ["山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村", "小林", "加藤"]
     static let givenNames = ["一郎", "花子", "次郎", "恵子", "健", "真理", "誠", "裕子"]
 
-    static func seed(businesses: Int, dispatches: Int, on db: Database) async throws -> Seeded {
+    public static func seed(businesses: Int, dispatches: Int, on db: Database) async throws -> Seeded {
         var random = SplitMix(seed: 20_191_021)
         let institutionCount = max(1, businesses / 100), expertCount = max(1, businesses / 10)
         let institutions = (0..<institutionCount).map { n -> InstitutionModel in
@@ -80,7 +81,7 @@ enum BenchSeed {
     /// Queues `count` report mails the way intake does (raw bytes in the row, a
     /// queued row): a start and an end report for each of the first `count / 2` dispatches,
     /// half in ISO-2022-JP and half in UTF-8, received within the ±20 minutes.
-    static func queueReports(_ count: Int, seeded: Seeded, secretariat: String, on db: Database) async throws -> Int {
+    public static func queueReports(_ count: Int, seeded: Seeded, secretariat: String, on db: Database) async throws -> Int {
         var random = SplitMix(seed: 8_21)
         var rows: [InboundMailModel] = []
         for n in 0..<count {
