@@ -30,26 +30,28 @@ public enum AuditLog {
         "\(kind)/\(id?.uuidString.lowercased() ?? "-")"
     }
 
-    /// Appends one entry. Concurrent writers race for the next `seq`; the unique index lets
-    /// exactly one win and the others retry on top of it.
+    /// Where an entry landed in the chain.
+    public struct Appended: Sendable, Equatable {
+        public var seq: Int64
+        public var prevHash: String
+        public var hash: String
+    }
+
+    /// Appends one entry, through the same `Chain` the batches use (one way to build and hash
+    /// a row). Concurrent writers race for the next `seq`; the unique index lets exactly one
+    /// win and the others retry on top of it.
     @discardableResult
-    public static func append(_ entry: Entry, on database: Database, now: Date) async throws -> AuditEntryModel {
+    public static func append(_ entry: Entry, on database: Database, now: Date) async throws -> Appended {
         var lastError: Error?
         for _ in 0..<20 {
             do {
                 return try await database.hakenTransaction { db in
-                    let last = try await AuditEntryModel.query(on: db).sort(\.$seq, .descending).first()
-                    let model = AuditEntryModel()
-                    model.seq = (last?.seq ?? 0) + 1
-                    model.at = timestamp(now)
-                    model.actor = entry.actor
-                    model.action = entry.action
-                    model.subject = entry.subject
-                    model.details = canonicalJSON(entry.details)
-                    model.prevHash = last?.hash ?? genesisHash
-                    model.hash = hash(of: model)
-                    try await model.create(on: db)
-                    return model
+                    var chain = try await Chain.start(on: db)
+                    chain.append(entry, now: now)
+                    let appended = chain.pendingEnd
+                    try await chain.flush(on: db)
+                    guard let appended else { throw AppendFailed() }
+                    return appended
                 }
             } catch {
                 guard let databaseError = error as? any DatabaseError, databaseError.isConstraintFailure else { throw error }
@@ -89,6 +91,11 @@ public enum AuditLog {
             pending.append(row)
             lastSeq = row.seq
             lastHash = row.hash
+        }
+
+        /// The last entry appended and not yet flushed.
+        var pendingEnd: Appended? {
+            pending.last.map { Appended(seq: $0.seq, prevHash: $0.prevHash, hash: $0.hash) }
         }
 
         public mutating func flush(on database: Database) async throws {
