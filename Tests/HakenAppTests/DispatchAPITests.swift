@@ -145,4 +145,26 @@ import Vapor
             #expect(try await app.call(.POST, "api/v1/dispatches", json: body).status == .created)
         }
     }
+
+    /// Paging parameters a request controls: out of range or unreadable is a 400 naming the
+    /// parameter; the offset can never overflow (these requests once stopped the process).
+    @Test(arguments: TestDatabase.all)
+    func pagingParametersAreCheckedNotTrusted(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            _ = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties))
+            for (path, field) in [("api/v1/dispatches?per=200&page=46116860184273880", "page"),
+                                  ("api/v1/mail?page=4611686018427387904&per=2", "page"),
+                                  ("api/v1/dispatches?per=0", "per"), ("api/v1/dispatches?per=201", "per"),
+                                  ("api/v1/mail?page=abc", "page"), ("api/v1/mail?per=-1", "per")] {
+                let response = try await app.call(.GET, path)
+                #expect(response.status == .badRequest, "\(path)")
+                #expect(response["field"] as? String == field, "\(path)")
+            }
+            let last = try await app.call(.GET, "api/v1/dispatches?page=1000000&per=200")
+            #expect(last.status == .ok)
+            #expect((last["items"] as? [Any])?.isEmpty == true)
+            #expect(try await app.call(.GET, "api/v1/dispatches?page=1&per=1").status == .ok)
+        }
+    }
 }

@@ -90,8 +90,7 @@ enum DispatchesController {
     /// Each party sees its own dispatches; the secretariat sees all. Newest day first.
     static func list(req: Request) async throws -> Page {
         let principal = try req.principal()
-        let page = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
-        let per = min(200, max(1, (try? req.query.get(Int.self, at: "per")) ?? 50))
+        let paging = try Paging.from(req, defaultPer: 50, maxPer: 200)
         var query = DispatchModel.query(on: req.db)
         switch principal.role {
         case .secretariat: break
@@ -100,11 +99,11 @@ enum DispatchesController {
         case .expert: query = query.filter(\.$expert.$id == principal.partyID ?? UUID())
         }
         let total = try await query.count()
-        let rows = try await query.sort(\.$date, .descending).sort(\.$startTime).range((page - 1) * per..<(page * per)).all()
+        let rows = try await query.sort(\.$date, .descending).sort(\.$startTime).range(paging.range).all()
         let today = req.application.hakenClock.today
         var items: [DispatchView] = []
         for row in rows { items.append(try await DispatchView.make(row, today: today, on: req.db)) }
-        return Page(items: items, page: page, per: per, total: total)
+        return Page(items: items, page: paging.page, per: paging.per, total: total)
     }
 
     static func authorize(_ principal: Principal, toRead dispatch: DispatchModel) throws {

@@ -56,8 +56,7 @@ enum MailController {
     /// A JSON array, newest first; `X-Total-Count` and `Link` carry the paging.
     static func list(req: Request) async throws -> Response {
         _ = try req.principal(in: [.secretariat])
-        let page = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
-        let per = min(500, max(1, (try? req.query.get(Int.self, at: "per")) ?? 100))
+        let paging = try Paging.from(req, defaultPer: 100, maxPer: 500)
         var query = InboundMailModel.query(on: req.db)
         if let status = try? req.query.get(String.self, at: "status") {
             guard InboundMailModel.Status(rawValue: status) != nil else {
@@ -67,7 +66,7 @@ enum MailController {
             query = query.filter(\.$status == status)
         }
         let total = try await query.count()
-        let rows = try await query.sort(\.$receivedAt, .descending).range((page - 1) * per..<(page * per)).all()
+        let rows = try await query.sort(\.$receivedAt, .descending).range(paging.range).all()
         let items = try rows.map { row in
             MailItem(id: try row.requireID(), messageId: row.messageID, from: row.fromAddress, subject: row.subject, status: row.status,
                      reason: row.reason, receivedAt: row.receivedAt, dispatchId: row.dispatchID, evidenceKind: row.evidenceKind,
@@ -76,8 +75,8 @@ enum MailController {
         }
         let response = try await items.encodeResponse(for: req)
         response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
-        if page * per < total {
-            response.headers.replaceOrAdd(name: .link, value: "</api/v1/mail?page=\(page + 1)&per=\(per)>; rel=\"next\"")
+        if paging.offset + paging.per < total {
+            response.headers.replaceOrAdd(name: .link, value: "</api/v1/mail?page=\(paging.page + 1)&per=\(paging.per)>; rel=\"next\"")
         }
         return response
     }
