@@ -17,7 +17,7 @@ public enum DispatchRecords {
         let rows = try await EvidenceModel.query(on: database).filter(\.$dispatch.$id == dispatch.requireID()).all()
         let consent = try await PhotoConsentModel.query(on: database)
             .filter(\.$business.$id == dispatch.$business.id)
-            .filter(\.$fiscalYear == dispatch.fiscalYear.startYear)
+            .filter(\.$fiscalYear == dispatch.fiscalYear().startYear)
             .first()
         var checklist = EvidenceChecklist()
         for row in rows {
@@ -28,7 +28,7 @@ public enum DispatchRecords {
         if let consent, let status = EvidenceStatus(rawValue: consent.status) {
             checklist[.photoConsent] = EvidenceItem(status: status, receivedAt: consent.receivedAt.map(tokyo))
         }
-        let facts = DispatchFacts(date: dispatch.schedule.date, evidence: checklist,
+        let facts = DispatchFacts(date: try dispatch.schedule().date, evidence: checklist,
                                   deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
         return (facts, rows, consent)
     }

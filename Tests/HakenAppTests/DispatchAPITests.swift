@@ -167,4 +167,21 @@ import Vapor
             #expect(try await app.call(.GET, "api/v1/dispatches?page=1&per=1").status == .ok)
         }
     }
+
+    /// These dates once stopped the process (a force unwrap in the deadline's holiday rules)
+    /// or were stored with labels like 令和982年度; DEC-13 refuses them with a Japanese message.
+    @Test(arguments: TestDatabase.all)
+    func testDEC13_datesOutsideTheProgrammeAreRefused(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            for date in ["9999-12-20", "0001-01-01", "5000-06-01", "9999-06-01", "1500-01-01", "2150-01-01"] {
+                let response = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties, date: date))
+                #expect(response.status == .unprocessableEntity, "\(date)")
+                #expect(response.field == "date", "\(date)")
+                #expect((response["reason"] as? String)?.contains("年度（") == true, "\(date)")
+            }
+            #expect(try await DispatchModel.query(on: app.db).count() == 0)
+            #expect(try await app.call(.GET, "healthz").status == .ok)
+        }
+    }
 }

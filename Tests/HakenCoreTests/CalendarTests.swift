@@ -97,3 +97,55 @@ import Testing
         #expect(BusinessCalendar.businessDays(from: date("2019-08-21"), to: date("2019-08-21")) == 0)
     }
 }
+
+/// DEC-13: every calendar function is total. Each day from 1900 to 2199 and a spread of
+/// days across the whole range of years a date may have; none may trap, and each answer
+/// must be sane.
+@Suite struct CalendarTotalityTests {
+    static func check(_ date: CivilDate) {
+        _ = JapaneseHolidays.name(of: date)
+        let deadline = DispatchDeadline.standard(for: date)
+        #expect(deadline > date)
+        let year = FiscalYear(containing: date)
+        #expect(year.contains(date))
+        _ = year.eraLabel
+        _ = JapaneseDateFormat.full(date)
+        _ = BusinessCalendar.isOpen(at: LocalDateTime(date: date, time: TimeOfDay(hhmm: "10:00")!))
+        _ = BusinessCalendar.closedReason(date)
+        #expect(ReportTiming.inferDate(month: date.month, day: date.day, receivedOn: date) == date)
+        #expect(CivilDate(dayNumber: date.dayNumber) == date)
+    }
+
+    @Test("DEC-13: every day from 1900 to 2199 answers without failing")
+    func everyDayOfTheCalendarRange() {
+        var date = CivilDate(iso: "1900-01-01")!
+        let end = CivilDate(iso: "2199-12-31")!
+        var days = 0
+        while date <= end {
+            Self.check(date)
+            date = date.adding(days: 1)
+            days += 1
+        }
+        #expect(days == 109_573)
+    }
+
+    @Test("DEC-13: any date a form can carry, year 1 to 9999, answers without failing")
+    func datesFarOutside() {
+        for iso in ["0001-01-01", "0001-03-31", "1500-01-01", "1899-12-31", "2150-01-01", "5000-06-01", "9999-06-01", "9999-12-20",
+                    "9999-12-31", "1949-03-21", "1948-12-31"] {
+            Self.check(CivilDate(iso: iso)!)
+        }
+        for year in stride(from: 1, through: 9999, by: 37) {
+            for (month, day) in [(1, 1), (3, 20), (5, 4), (9, 23), (12, 31)] {
+                Self.check(CivilDate(year: year, month: month, day: day)!)
+            }
+        }
+        #expect(JapaneseHolidays.holidays(in: 1900).isEmpty)          // before the law of 1948
+        #expect(JapaneseHolidays.name(of: CivilDate(iso: "1949-01-01")!) == "元日")
+        #expect(CivilDate(year: 0, month: 1, day: 1) == nil && CivilDate(year: 10_000, month: 1, day: 1) == nil)
+        // Instants beyond the representable range are brought to its ends instead of trapping.
+        #expect(TokyoClock.local(secondsSince1970: .nan).date.iso == "1970-01-01")
+        #expect(TokyoClock.local(secondsSince1970: 1e300).date.year == 9999)
+        #expect(TokyoClock.local(secondsSince1970: -1e300).date.year == 1)
+    }
+}

@@ -2,6 +2,8 @@ import Testing
 @testable import HakenCore
 
 @Suite struct RegistrationTests {
+    static let period = ProgrammePeriod.standard(today: CivilDate(iso: "2019-08-01")!)
+
     @Test func corporateNumberCheckDigit() throws {
         // 国税庁's own number, and a number with full-width digits and hyphens.
         #expect(try CorporateNumber.parse("7000012050002").get().digits == "7000012050002")
@@ -47,18 +49,18 @@ import Testing
 
     @Test func testCON1_remoteConsultationOnlyUnderADisasterMeasure() throws {
         #expect(throws: ValidationFailure.self) {
-            try Consultation.validate(.init(date: "2019-08-01", mode: "phone", consultedPerson: "派遣 花子", photographed: true))
+            try Consultation.validate(.init(date: "2019-08-01", mode: "phone", consultedPerson: "派遣 花子", photographed: true), period: Self.period)
         }
         let remote = try Consultation.validate(.init(date: "2019-08-01", mode: "phone", disasterMeasure: "令和元年台風第19号特例",
-                                                     consultedPerson: "派遣 花子", photographed: true))
+                                                     consultedPerson: "派遣 花子", photographed: true), period: Self.period)
         #expect(remote.mode == .remote(disasterMeasure: "令和元年台風第19号特例"))
-        let inPerson = try Consultation.validate(.init(date: "2019-08-01", mode: "対面", consultedPerson: "派遣 花子", photographed: true))
+        let inPerson = try Consultation.validate(.init(date: "2019-08-01", mode: "対面", consultedPerson: "派遣 花子", photographed: true), period: Self.period)
         #expect(inPerson.mode == .inPerson)
     }
 
     @Test func testCON2_consultedPersonAndPhotoAreRecorded() {
         do {
-            _ = try Consultation.validate(.init(date: "2019-08-01", mode: "in_person", consultedPerson: "", photographed: false))
+            _ = try Consultation.validate(.init(date: "2019-08-01", mode: "in_person", consultedPerson: "", photographed: false), period: Self.period)
             Issue.record("should fail")
         } catch {
             #expect(error.errors.map(\.field) == ["consultedPerson", "photographed"])
@@ -75,12 +77,12 @@ import Testing
 
     @Test func testCON5_scheduleNeedsDateStartEndAndPlace() {
         var check = FieldChecker()
-        let schedule = DispatchSchedule.validate(.init(date: "2019-08-21", start: "10:30", end: "15:00", place: "本社会議室"), into: &check)
+        let schedule = DispatchSchedule.validate(.init(date: "2019-08-21", start: "10:30", end: "15:00", place: "本社会議室"), period: Self.period, into: &check)
         #expect(check.errors.isEmpty)
         #expect(schedule?.subjectPeriod == "8月21日(水)10:30~15:00")
 
         var bad = FieldChecker()
-        #expect(DispatchSchedule.validate(.init(date: "2019-02-30", start: "15:00", end: "10:30", place: nil), into: &bad) == nil)
+        #expect(DispatchSchedule.validate(.init(date: "2019-02-30", start: "15:00", end: "10:30", place: nil), period: Self.period, into: &bad) == nil)
         #expect(bad.errors.map(\.code) == ["invalid_date", "required", "end_not_after_start"])
     }
 
@@ -89,5 +91,27 @@ import Testing
         #expect(DispatchFiling.expertIsTheBusiness(expertEmail: EmailAddress("INFO@basona.example.jp")!, expertName: "専門家次郎", business: business))
         #expect(DispatchFiling.expertIsTheBusiness(expertEmail: EmailAddress("x@example.jp")!, expertName: "株式会社ばそな建設", business: business))
         #expect(!DispatchFiling.expertIsTheBusiness(expertEmail: EmailAddress("jiro@example.jp")!, expertName: "専門家次郎", business: business))
+    }
+
+    @Test("DEC-13: dates outside the programme's fiscal years are refused with a Japanese message")
+    func datesOutsideTheProgrammeAreRefused() {
+        let period = ProgrammePeriod.standard(today: CivilDate(iso: "2026-11-30")!)
+        #expect(period.first == FiscalYear(startYear: 2019) && period.last == FiscalYear(startYear: 2027))
+        for date in ["9999-12-20", "0001-01-01", "5000-06-01", "9999-06-01", "1500-01-01", "2150-01-01", "2019-03-31", "2028-04-01"] {
+            var check = FieldChecker()
+            #expect(DispatchSchedule.validate(.init(date: date, start: "10:30", end: "15:00", place: "本社"), period: period, into: &check) == nil, "\(date)")
+            #expect(check.errors.map(\.code) == ["outside_programme"], "\(date)")
+            #expect(check.errors.first?.message == "支援日は2019年度（2019年4月1日）から2027年度（2028年3月31日）までの日付で入力してください。")
+        }
+        for date in ["2019-04-01", "2028-03-31"] {
+            var check = FieldChecker()
+            #expect(DispatchSchedule.validate(.init(date: date, start: "10:30", end: "15:00", place: "本社"), period: period, into: &check) != nil)
+        }
+        #expect(throws: ValidationFailure.self) {
+            try Consultation.validate(.init(date: "1500-01-01", mode: "対面", consultedPerson: "派遣 花子", photographed: true), period: period)
+        }
+        var check = FieldChecker()
+        #expect(check.date("0000-01-01", field: "date", label: "支援日") == nil)   // year 0 does not exist
+        #expect(check.errors.map(\.code) == ["invalid_date"])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HakenCore
 import HakenStore
 
 /// Everything HakenDesk reads from its environment, in one place so `serve`, `migrate`
@@ -14,6 +15,16 @@ public struct AppConfiguration: Sendable {
     /// `HAKEN_LOG_FORMAT=json` for one JSON object per log line.
     public var jsonLogs: Bool
     public var mail: MailSettings
+    /// `HAKEN_PROGRAMME_FIRST_YEAR` / `HAKEN_PROGRAMME_LAST_YEAR`: the programme's fiscal years
+    /// (DEC-13; default 2019年度 to the one after today's).
+    public var programmeFirstYear: Int?
+    public var programmeLastYear: Int?
+
+    /// DEC-13: the fiscal years a dispatch or consultation may be dated in, as of `today`.
+    public func programme(today: CivilDate) -> ProgrammePeriod {
+        ProgrammePeriod.standard(today: today, firstYear: programmeFirstYear, lastYear: programmeLastYear)
+    }
+
     /// `HAKEN_PUBLIC_URL`: where people reach this server (links in mail); default `http://HOST:PORT`.
     public var publicURL: String = ""
 
@@ -61,6 +72,16 @@ public struct AppConfiguration: Sendable {
             jsonLogs: value("HAKEN_LOG_FORMAT") == "json",
             mail: try MailSettings.fromEnvironment(environment, httpHost: host)
         )
+        func year(_ name: String) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let number = Int(text), (2000...2100).contains(number) else { throw Problem.invalidNumber(name, text) }
+            return number
+        }
+        configuration.programmeFirstYear = try year("HAKEN_PROGRAMME_FIRST_YEAR")
+        configuration.programmeLastYear = try year("HAKEN_PROGRAMME_LAST_YEAR")
+        if let first = configuration.programmeFirstYear, let last = configuration.programmeLastYear, last < first {
+            throw Problem.invalidNumber("HAKEN_PROGRAMME_LAST_YEAR (not before HAKEN_PROGRAMME_FIRST_YEAR)", String(last))
+        }
         if let url = value("HAKEN_PUBLIC_URL") {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw Problem.invalidURL("HAKEN_PUBLIC_URL", url) }
             configuration.publicURL = String(url.reversed().drop { $0 == "/" }.reversed())

@@ -72,7 +72,7 @@ public struct OutboxSender: Sendable {
                 try await Task.sleep(for: duration)
                 throw SMTPClient.Failure.temporary("relay timed out")
             }
-            let result = try await group.next()!
+            guard let result = try await group.next() else { throw SMTPClient.Failure.temporary("relay timed out") }
             group.cancelAll()
             return result
         }

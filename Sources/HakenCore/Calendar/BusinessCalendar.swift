@@ -1,8 +1,8 @@
 /// The secretariat's working calendar (NOTE-4): open 9:00–17:00, closed on Saturdays,
 /// Sundays, national holidays and the year-end/new-year days 12/29–1/3.
 public enum BusinessCalendar {
-    public static let opening = TimeOfDay(hour: 9, minute: 0)!
-    public static let closing = TimeOfDay(hour: 17, minute: 0)!
+    public static let opening = TimeOfDay(known: 9, 0)
+    public static let closing = TimeOfDay(known: 17, 0)
 
     public static func isYearEndBreak(_ date: CivilDate) -> Bool {
         (date.month == 12 && date.day >= 29) || (date.month == 1 && date.day <= 3)

@@ -5,11 +5,24 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public let month: Int
     public let day: Int
 
-    /// Fails for dates that do not exist (2月30日, 2023-02-29).
+    /// The years a date may be written with: enough for any form, and small enough that every
+    /// day-number computation stays far inside `Int`.
+    public static let years = 1...9999
+
+    /// Fails for dates that do not exist (2月30日, 2023-02-29) and years outside `years`.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else {
+        guard CivilDate.years.contains(year), (1...12).contains(month), day >= 1,
+              day <= CivilDate.daysInMonth(year: year, month: month) else {
             return nil
         }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// For dates the code itself spells (the 1st of April, 12月31日): month and day known to
+    /// exist, the year whatever arithmetic gave (day numbers work for any year).
+    init(known year: Int, _ month: Int, _ day: Int) {
         self.year = year
         self.month = month
         self.day = day
@@ -56,7 +69,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var weekday: Weekday {
         // 1970-01-01 was a Thursday.
         let index = ((dayNumber % 7) + 7 + 4) % 7
-        return Weekday(rawValue: index)!
+        return Weekday(rawValue: index) ?? .sunday   // index is always 0…6
     }
 
     public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }

@@ -8,8 +8,8 @@ public struct FiscalYear: Hashable, Comparable, Sendable, Codable, CustomStringC
         startYear = date.month >= 4 ? date.year : date.year - 1
     }
 
-    public var firstDay: CivilDate { CivilDate(year: startYear, month: 4, day: 1)! }
-    public var lastDay: CivilDate { CivilDate(year: startYear + 1, month: 3, day: 31)! }
+    public var firstDay: CivilDate { CivilDate(known: startYear, 4, 1) }
+    public var lastDay: CivilDate { CivilDate(known: startYear + 1, 3, 31) }
 
     public func contains(_ date: CivilDate) -> Bool { firstDay <= date && date <= lastDay }
 

@@ -3,9 +3,9 @@ public struct JapaneseEra: Hashable, Sendable {
     public let name: String
     public let firstDay: CivilDate
 
-    public static let showa = JapaneseEra(name: "昭和", firstDay: CivilDate(year: 1926, month: 12, day: 25)!)
-    public static let heisei = JapaneseEra(name: "平成", firstDay: CivilDate(year: 1989, month: 1, day: 8)!)
-    public static let reiwa = JapaneseEra(name: "令和", firstDay: CivilDate(year: 2019, month: 5, day: 1)!)
+    public static let showa = JapaneseEra(name: "昭和", firstDay: CivilDate(known: 1926, 12, 25))
+    public static let heisei = JapaneseEra(name: "平成", firstDay: CivilDate(known: 1989, 1, 8))
+    public static let reiwa = JapaneseEra(name: "令和", firstDay: CivilDate(known: 2019, 5, 1))
 
     /// Newest first.
     public static let all: [JapaneseEra] = [.reiwa, .heisei, .showa]
@@ -33,6 +33,11 @@ public enum JapaneseDateFormat {
     /// `8月21日(水)`.
     public static func monthDayWeekday(_ date: CivilDate) -> String {
         "\(date.month)月\(date.day)日(\(date.weekday.japanese))"
+    }
+
+    /// `2019年8月21日`.
+    public static func long(_ date: CivilDate) -> String {
+        "\(date.year)年\(date.month)月\(date.day)日"
     }
 
     /// `2019年8月21日(水)`.

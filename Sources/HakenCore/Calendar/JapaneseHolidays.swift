@@ -2,8 +2,16 @@
 /// history from 1980 on: moved and renamed days, happy-Monday days, the equinoxes,
 /// 振替休日, 国民の休日, and a table of one-off days.
 public enum JapaneseHolidays {
-    /// Years for which the rules here are known to be right (the equinox formula's range).
+    /// Years for which the rules here are cross-checked against two other implementations
+    /// (`scripts/check_holidays.py`).
     public static let supportedYears = 1980...2099
+
+    /// DEC-13: years answered from a table made once; any other year is computed on demand,
+    /// and every year answers without failing.
+    public static let tabulatedYears = 1900...2199
+
+    /// 国民の祝日に関する法律 took effect on 1948-07-20; before 1949 there are none by its rules.
+    public static let firstYearOfTheLaw = 1949
 
     /// Holiday name for `date`, or nil on an ordinary day.
     public static func name(of date: CivilDate) -> String? {
@@ -20,10 +28,11 @@ public enum JapaneseHolidays {
     /// Deadlines and office hours ask about single days constantly; the supported years are
     /// computed once.
     private static let table: [Int: [CivilDate: String]] = Dictionary(
-        uniqueKeysWithValues: supportedYears.map { ($0, compute(year: $0)) }
+        uniqueKeysWithValues: tabulatedYears.map { ($0, compute(year: $0)) }
     )
 
     static func compute(year: Int) -> [CivilDate: String] {
+        guard year >= firstYearOfTheLaw, CivilDate.years.contains(year) else { return [:] }
         let statutory = statutoryHolidays(in: year)
         var all = statutory
         addSubstituteHolidays(year: year, statutory: statutory, into: &all)
@@ -41,7 +50,7 @@ public enum JapaneseHolidays {
     static func statutoryHolidays(in y: Int) -> [CivilDate: String] {
         var days: [CivilDate: String] = [:]
         func add(_ month: Int, _ day: Int, _ name: String) {
-            days[CivilDate(year: y, month: month, day: day)!] = name
+            if let date = CivilDate(year: y, month: month, day: day) { days[date] = name }
         }
         func addNthMonday(_ month: Int, _ nth: Int, _ name: String) {
             days[nthMonday(year: y, month: month, nth: nth)] = name
@@ -96,11 +105,11 @@ public enum JapaneseHolidays {
 
     /// Days made holidays by their own laws, not by the annual rules.
     public static let oneOffHolidays: [(date: CivilDate, name: String)] = [
-        (CivilDate(year: 1989, month: 2, day: 24)!, "昭和天皇の大喪の礼"),
-        (CivilDate(year: 1990, month: 11, day: 12)!, "即位礼正殿の儀"),
-        (CivilDate(year: 1993, month: 6, day: 9)!, "結婚の儀"),
-        (CivilDate(year: 2019, month: 5, day: 1)!, "天皇の即位の日"),
-        (CivilDate(year: 2019, month: 10, day: 22)!, "即位礼正殿の儀"),
+        (CivilDate(known: 1989, 2, 24), "昭和天皇の大喪の礼"),
+        (CivilDate(known: 1990, 11, 12), "即位礼正殿の儀"),
+        (CivilDate(known: 1993, 6, 9), "結婚の儀"),
+        (CivilDate(known: 2019, 5, 1), "天皇の即位の日"),
+        (CivilDate(known: 2019, 10, 22), "即位礼正殿の儀"),
     ]
 
     // MARK: - 振替休日 and 国民の休日
@@ -136,23 +145,28 @@ public enum JapaneseHolidays {
     // MARK: - Helpers
 
     static func nthMonday(year: Int, month: Int, nth: Int) -> CivilDate {
-        let first = CivilDate(year: year, month: month, day: 1)!
+        let first = CivilDate(known: year, month, 1)
         let offset = (Weekday.monday.rawValue - first.weekday.rawValue + 7) % 7
         return first.adding(days: offset + 7 * (nth - 1))
     }
 
-    /// 春分日 by the usual astronomical approximation, valid 1980–2099.
+    /// 春分日 by the usual astronomical approximation (its constants for 1900–1979, 1980–2099
+    /// and 2100–2150); beyond, the nearest range's constants, kept within 19–22 March.
     public static func vernalEquinoxDay(_ year: Int) -> Int {
-        equinoxDay(year: year, base: 20.8431)
+        let base = year < 1980 ? 20.8357 : (year <= 2099 ? 20.8431 : 21.8510)
+        return min(max(equinoxDay(year: year, base: base), 19), 22)
     }
 
-    /// 秋分日 by the same approximation.
+    /// 秋分日 by the same approximation, kept within 21–25 September.
     public static func autumnalEquinoxDay(_ year: Int) -> Int {
-        equinoxDay(year: year, base: 23.2488)
+        let base = year < 1980 ? 23.2588 : (year <= 2099 ? 23.2488 : 24.2488)
+        return min(max(equinoxDay(year: year, base: base), 21), 25)
     }
 
     private static func equinoxDay(year: Int, base: Double) -> Int {
-        let elapsed = year - 1980
-        return Int(base + 0.242194 * Double(elapsed)) - elapsed / 4
+        // Years far outside the formula's range would only drift; bounded, the arithmetic is exact.
+        let elapsed = min(max(year, 1000), 3000) - 1980
+        let quarters = elapsed >= 0 ? elapsed / 4 : -((-elapsed + 3) / 4)   // floor, as the formula means
+        return Int(base + 0.242194 * Double(elapsed)) - quarters
     }
 }

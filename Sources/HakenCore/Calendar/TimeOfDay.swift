@@ -11,6 +11,12 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public var minutesSinceMidnight: Int { hour * 60 + minute }
 
+    /// For times the code computes within a day (hour 0…23, minute 0…59).
+    init(known hour: Int, _ minute: Int) {
+        self.hour = hour
+        self.minute = minute
+    }
+
     /// Nil outside 0…1439: a time that would fall on another day.
     public init?(minutesSinceMidnight minutes: Int) {
         guard (0..<1440).contains(minutes) else { return nil }
@@ -71,13 +77,18 @@ public enum TokyoClock {
     public static let offsetSeconds = 9 * 3600
 
     /// The wall-clock minute in Tokyo at `secondsSince1970` (seconds are dropped, not rounded).
+    /// The instants the conversion answers for (Tokyo years 1 to 9999); anything else, NaN included,
+    /// is brought to the nearest end instead of trapping.
+    public static let secondsRange: ClosedRange<Double> = -62_135_596_800...253_402_268_399
+
     public static func local(secondsSince1970: Double) -> LocalDateTime {
-        let shifted = Int((secondsSince1970 + Double(offsetSeconds)).rounded(.down))
+        let seconds = secondsSince1970.isNaN ? 0 : min(max(secondsSince1970, secondsRange.lowerBound), secondsRange.upperBound)
+        let shifted = Int((seconds + Double(offsetSeconds)).rounded(.down))
         let days = shifted >= 0 ? shifted / 86_400 : (shifted - 86_399) / 86_400
         let secondOfDay = shifted - days * 86_400
         return LocalDateTime(
             date: CivilDate(dayNumber: days),
-            time: TimeOfDay(hour: secondOfDay / 3600, minute: (secondOfDay % 3600) / 60)!
+            time: TimeOfDay(known: secondOfDay / 3600, (secondOfDay % 3600) / 60)
         )
     }
 

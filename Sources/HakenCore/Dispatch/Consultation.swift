@@ -34,9 +34,9 @@ public struct Consultation: Equatable, Sendable {
         }
     }
 
-    public static func validate(_ input: Input) throws(ValidationFailure) -> Consultation {
+    public static func validate(_ input: Input, period: ProgrammePeriod) throws(ValidationFailure) -> Consultation {
         var check = FieldChecker()
-        let date = check.date(input.date, field: "date", label: "相談日")
+        let date = check.date(input.date, field: "date", label: "相談日", within: period)
         let modeText = (input.mode ?? "in_person").trimmingWhitespace
         var mode = Mode.inPerson
         switch modeText {
@@ -56,17 +56,23 @@ public struct Consultation: Equatable, Sendable {
             check.add(FieldError(field: "photographed", code: "photo_required", message: "相談の様子を写真に撮影してください（支援を受ける方が写っている必要があります）。"))
         }
         try check.finish()
-        return Consultation(date: date!, mode: mode, consultedPerson: person, photographed: true)
+        guard let date else { throw ValidationFailure([FieldError(field: "date", code: "required", message: "相談日を入力してください。")]) }
+        return Consultation(date: date, mode: mode, consultedPerson: person, photographed: true)
     }
 }
 
 extension FieldChecker {
-    /// A required `YYYY-MM-DD` date that exists.
-    public mutating func date(_ value: String?, field: String, label: String) -> CivilDate? {
+    /// A required `YYYY-MM-DD` date that exists, within the programme's fiscal years when
+    /// `period` is given (DEC-13).
+    public mutating func date(_ value: String?, field: String, label: String, within period: ProgrammePeriod? = nil) -> CivilDate? {
         let text = required(value, field: field, label: label, maxLength: 100)
         guard !text.isEmpty else { return nil }
         guard let date = CivilDate(iso: text) else {
             add(FieldError(field: field, code: "invalid_date", message: "\(label)は実在する日付を YYYY-MM-DD 形式で入力してください（例: 2019-08-21）。"))
+            return nil
+        }
+        if let period, !period.contains(date) {
+            add(FieldError(field: field, code: "outside_programme", message: period.refusal(label: label)))
             return nil
         }
         return date

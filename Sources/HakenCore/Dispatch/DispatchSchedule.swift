@@ -29,8 +29,8 @@ public struct DispatchSchedule: Equatable, Sendable {
 
     /// Field checks only; who may file and whether the parties exist are checked by the
     /// caller with `DispatchFiling`.
-    public static func validate(_ input: Input, into check: inout FieldChecker) -> DispatchSchedule? {
-        let date = check.date(input.date, field: "date", label: "支援日")
+    public static func validate(_ input: Input, period: ProgrammePeriod, into check: inout FieldChecker) -> DispatchSchedule? {
+        let date = check.date(input.date, field: "date", label: "支援日", within: period)
         let start = check.time(input.start, field: "start", label: "開始時刻")
         let end = check.time(input.end, field: "end", label: "終了時刻")
         let place = check.required(input.place, field: "place", label: "支援場所", maxLength: 300)

@@ -14,7 +14,7 @@ public enum CompatibilityFolding {
             case 0x20...0x7E, 0x3041...0x3096, 0x30A1...0x30FA, 0x30FC, 0x4E00...0x9FFF, 0x301C, 0x2010, 0x2212, 0x2013...0x2015:
                 out.append(scalar)
             case 0xFF01...0xFF5E:
-                out.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
+                out.append((Unicode.Scalar(scalar.value - 0xFEE0) ?? scalar))
             case 0x3000:
                 out.append(" ")
             default:

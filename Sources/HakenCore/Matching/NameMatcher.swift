@@ -75,7 +75,7 @@ public enum NameMatcher {
     /// Katakana to hiragana, so ばそな and バソナ compare equal (then only as a close match).
     static func foldKana(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            (0x30A1...0x30F6).contains(scalar.value) ? Unicode.Scalar(scalar.value - 0x60)! : scalar
+            (0x30A1...0x30F6).contains(scalar.value) ? (Unicode.Scalar(scalar.value - 0x60) ?? scalar) : scalar
         }))
     }
 

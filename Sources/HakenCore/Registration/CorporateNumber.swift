@@ -14,7 +14,7 @@ public struct CorporateNumber: Hashable, Sendable, Codable, CustomStringConverti
         for scalar in text.unicodeScalars {
             switch scalar.value {
             case 0x30...0x39: digits.unicodeScalars.append(scalar)
-            case 0xFF10...0xFF19: digits.unicodeScalars.append(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
+            case 0xFF10...0xFF19: digits.unicodeScalars.append((Unicode.Scalar(scalar.value - 0xFF10 + 0x30) ?? scalar))
             case 0x20, 0x2D, 0x3000, 0xFF0D, 0x2010, 0x2212: continue
             default: return .failure(.notThirteenDigits)
             }

@@ -60,8 +60,8 @@ extension String {
     /// Trims ASCII and full-width (U+3000) spaces and line ends.
     public var trimmingWhitespace: String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.isWhiteSpace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.isWhiteSpace })!
+        guard let first = scalars.firstIndex(where: { !$0.isWhiteSpace }),
+              let last = scalars.lastIndex(where: { !$0.isWhiteSpace }) else { return "" }
         return String(scalars[first...last])
     }
 }

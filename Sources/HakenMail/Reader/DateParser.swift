@@ -42,7 +42,7 @@ public enum MailDate {
         let clock = tokens[3].split(separator: ":").map { Int($0) }
         guard clock.count >= 2, clock.allSatisfy({ $0 != nil }), let hour = clock[0], let minute = clock[1],
               (0...23).contains(hour), (0...59).contains(minute) else { return nil }
-        let second = clock.count > 2 ? clock[2]! : 0
+        let second = clock.count > 2 ? (clock[2] ?? -1) : 0
         guard (0...60).contains(second) else { return nil }
         var offset = 0
         if tokens.count > 4 {

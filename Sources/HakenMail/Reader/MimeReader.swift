@@ -164,7 +164,7 @@ public enum MailReader {
             let end = body.upperBound
             let dash = UInt8(ascii: "-")
             let marker = [dash, dash] + boundary
-            let base = bytes.baseAddress!
+            guard let base = bytes.baseAddress else { return [] }
             while lineStart < end {
                 // Straight to the next line that starts with `--boundary`: a 25 MB attachment
                 // is a third of a million lines, and base64 has no `-` for memchr to stop at.

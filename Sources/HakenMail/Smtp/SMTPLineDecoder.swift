@@ -31,7 +31,7 @@ public struct SMTPLineDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let length = newline - buffer.readerIndex
-        var bytes = buffer.readBytes(length: length)!
+        guard var bytes = buffer.readBytes(length: length) else { return .needMoreData }   // length is within the readable bytes
         buffer.moveReaderIndex(forwardBy: 1)
         if discarding {
             discarding = false

@@ -160,7 +160,7 @@ public enum AuditLog {
     }
 
     static func canonicalJSON(_ details: [String: String]) -> String {
-        "{" + details.keys.sorted().map { "\(jsonString($0)):\(jsonString(details[$0]!))" }.joined(separator: ",") + "}"
+        "{" + details.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }.joined(separator: ",") + "}"
     }
 
     /// The chain's hashes depend on this quoting: changing it would break existing logs.

@@ -36,12 +36,16 @@ public final class DispatchModel: Model, @unchecked Sendable {
         self.cancelled = false
     }
 
-    public var schedule: DispatchSchedule {
-        DispatchSchedule(date: CivilDate(iso: date)!, start: TimeOfDay(hhmm: startTime)!,
-                         end: TimeOfDay(hhmm: endTime)!, place: place)
+    /// The schedule as the domain sees it. A row whose date or times do not read (written by
+    /// hand into the database) is an error for this request, never a crash.
+    public func schedule() throws -> DispatchSchedule {
+        guard let day = CivilDate(iso: date), let start = TimeOfDay(hhmm: startTime), let end = TimeOfDay(hhmm: endTime) else {
+            throw StoredValueError(what: "dispatch \(id?.uuidString.lowercased() ?? "-") date/time")
+        }
+        return DispatchSchedule(date: day, start: start, end: end, place: place)
     }
 
-    public var fiscalYear: FiscalYear { FiscalYear(containing: schedule.date) }
+    public func fiscalYear() throws -> FiscalYear { FiscalYear(containing: try schedule().date) }
 }
 
 /// One received item of a dispatch's checklist. An item with no row is `missing`.
@@ -93,4 +97,11 @@ public final class PhotoConsentModel: Model, @unchecked Sendable {
         self.receivedAt = receivedAt
         self.note = note
     }
+}
+
+/// A stored value that does not read as what the column promises.
+public struct StoredValueError: Error, CustomStringConvertible {
+    public var what: String
+    public init(what: String) { self.what = what }
+    public var description: String { "unreadable stored value: \(what)" }
 }

@@ -87,13 +87,15 @@ public final class BusinessModel: Model, @unchecked Sendable {
         mobileEmailKey = profile.mobileEmail?.matchKey
     }
 
-    /// Back to the domain value (the stored fields were validated on the way in).
-    public var profile: BusinessProfile {
-        BusinessProfile(
+    /// Back to the domain value (the stored fields were validated on the way in; a row
+    /// changed by hand into something unreadable is an error, never a crash).
+    public func profile() throws -> BusinessProfile {
+        guard let registered = EmailAddress(email) else { throw StoredValueError(what: "business email") }
+        return BusinessProfile(
             name: name, kanaName: kanaName,
             corporateNumber: corporateNumber.flatMap { try? CorporateNumber.parse($0).get() },
             address: address, phone: phone, contactName: contactName,
-            registeredEmail: EmailAddress(email)!, mobileEmail: mobileEmail.flatMap(EmailAddress.init)
+            registeredEmail: registered, mobileEmail: mobileEmail.flatMap(EmailAddress.init)
         )
     }
 }

@@ -25,7 +25,8 @@ enum ConsultationsController {
         var consultation: Consultation?
         do {
             consultation = try Consultation.validate(.init(date: input.date, mode: input.mode, disasterMeasure: input.disasterMeasure,
-                                                           consultedPerson: input.consultedPerson, photographed: input.photographed))
+                                                           consultedPerson: input.consultedPerson, photographed: input.photographed),
+                                                     period: req.application.haken.configuration.programme(today: req.application.hakenClock.today))
         } catch {
             for fieldError in error.errors { check.add(fieldError) }
         }

@@ -69,7 +69,7 @@ struct DispatchView: Content {
             return Item(status: status.rawValue, label: status.japaneseName, required: required, receivedAt: receivedAt, note: note)
         }
 
-        let schedule = dispatch.schedule
+        let schedule = try dispatch.schedule()
         return DispatchView(
             id: try dispatch.requireID(),
             state: assessment.state.rawValue,
@@ -85,8 +85,8 @@ struct DispatchView: Content {
             end: schedule.end.hhmm,
             place: schedule.place,
             deadline: dispatch.deadline,
-            fiscalYear: dispatch.fiscalYear.label,
-            fiscalYearEra: dispatch.fiscalYear.eraLabel,
+            fiscalYear: FiscalYear(containing: schedule.date).label,
+            fiscalYearEra: FiscalYear(containing: schedule.date).eraLabel,
             evidence: Evidence(startReport: item(.startReport), endReport: item(.endReport), photo: item(.photo),
                                photoConsent: item(.photoConsent), declaration: item(.declaration),
                                expertReport: item(.expertReport), certification: item(.certification)),

@@ -22,7 +22,8 @@ enum DispatchesController {
         let input = try req.content.decode(CreateInput.self)
 
         var check = FieldChecker()
-        let schedule = DispatchSchedule.validate(.init(date: input.date, start: input.start, end: input.end, place: input.place), into: &check)
+        let schedule = DispatchSchedule.validate(.init(date: input.date, start: input.start, end: input.end, place: input.place),
+                                                 period: req.application.haken.configuration.programme(today: req.application.hakenClock.today), into: &check)
         let businessID = check.uuid(input.businessId, field: "businessId", label: "事業者ID")
         let expertID = check.uuid(input.expertId, field: "expertId", label: "専門家ID")
         let institutionID = check.uuid(input.institutionId, field: "institutionId", label: "支援機関ID")
@@ -55,7 +56,8 @@ enum DispatchesController {
         }
         try missing.finish()
         guard let business, let expert else { throw APIError.notFound("事業者または専門家") }
-        if DispatchFiling.expertIsTheBusiness(expertEmail: EmailAddress(expert.email)!, expertName: expert.name, business: business.profile) {
+        guard let expertEmail = EmailAddress(expert.email) else { throw StoredValueError(what: "expert email") }
+        if DispatchFiling.expertIsTheBusiness(expertEmail: expertEmail, expertName: expert.name, business: try business.profile()) {
             throw APIError.field("expertId", code: "expert_is_business", message: "派遣先の事業者自身を専門家に指定することはできません。")
         }
 
