@@ -99,7 +99,10 @@ let package = Package(
         .testTarget(name: "HakenCoreTests", dependencies: ["HakenCore"]),
         .testTarget(
             name: "HakenMailTests",
-            dependencies: ["HakenMail", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "HakenMail", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Corpus")]
         ),
         .testTarget(

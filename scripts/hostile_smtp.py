@@ -110,22 +110,71 @@ class Honest(threading.Thread):
             time.sleep(0.2)
 
 
-def start_server(binary, data_dir, cert, key):
+def start_server(binary, data_dir, cert=None, key=None, descriptors=None, **settings):
+    """Starts `hakendesk serve`; every attacker here shares the loopback address, so the
+    per-address cap is lifted unless a test sets it. Returns (process, smtp_port, http_port)."""
     http_port, smtp_port = free_port(), free_port()
     env = dict(os.environ, HAKEN_DATA_DIR=data_dir, HAKEN_HTTP_PORT=str(http_port), HAKEN_SMTP_PORT=str(smtp_port),
-               HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT, HAKEN_SMTP_IDLE_TIMEOUT=str(IDLE), HAKEN_SMTP_MAX_CONNECTIONS="3000",
-               HAKEN_SMTP_TLS_CERT=cert, HAKEN_SMTP_TLS_KEY=key)
+               HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT, HAKEN_SMTP_IDLE_TIMEOUT=str(IDLE), HAKEN_SMTP_MAX_CONNECTIONS_PER_ADDRESS="5000")
+    if cert:
+        env.update(HAKEN_SMTP_TLS_CERT=cert, HAKEN_SMTP_TLS_KEY=key)
+    env.update({name: str(value) for name, value in settings.items()})
+
+    def limit():
+        if descriptors:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
+
     log = open(os.path.join(data_dir, "serve.log"), "ab")
-    process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=log)
+    process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=log, preexec_fn=limit)
     for _ in range(300):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/healthz", timeout=1):
                 pass
             socket.create_connection(("127.0.0.1", smtp_port), timeout=1).close()
-            return process, smtp_port
+            return process, smtp_port, http_port
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("server did not start")
+
+
+def stop_server(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def descriptor_exhaustion(binary):
+    """With `ulimit -n 1024` and the default connection cap (derived from that limit),
+    1,100 idle SMTP connections are answered 220 or 421 and /healthz still answers."""
+    data_dir = tempfile.mkdtemp(prefix="hakendesk-fds-")
+    process, port, http_port = start_server(binary, data_dir, descriptors=1024, HAKEN_SMTP_IDLE_TIMEOUT=60)
+    clients = []
+    try:
+        for _ in range(1100):
+            try:
+                clients.append(Client(port, timeout=10))
+            except OSError:
+                break
+        greetings = [c.reply()[:3] for c in clients]
+        check("1,100 connections under ulimit -n 1024: each gets 220 or 421",
+              len(clients) == 1100 and set(greetings) <= {b"220", b"421"} and greetings.count(b"421") > 0,
+              (len(clients), greetings.count(b"220"), greetings.count(b"421")))
+        began = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/healthz", timeout=5) as response:
+                healthy = response.status == 200
+        except OSError:
+            healthy = False
+        check("/healthz still answers while SMTP is full", healthy and time.monotonic() - began < 5, time.monotonic() - began)
+        honest = Client(port, timeout=5)
+        check("a client over the cap is told 421, not left hanging", honest.reply()[:3] in (b"421", b"220"))
+        honest.close()
+    finally:
+        for c in clients:
+            c.close()
+        stop_server(process)
 
 
 def ready(c):
@@ -141,7 +190,7 @@ def main():
     cert, key = os.path.join(data_dir, "cert.pem"), os.path.join(data_dir, "key.pem")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
                     "-keyout", key, "-out", cert], check=True, capture_output=True)
-    process, port = start_server(binary, data_dir, cert, key)
+    process, port, _ = start_server(binary, data_dir, cert, key, HAKEN_SMTP_MAX_CONNECTIONS=3000)
     honest = Honest(port)
     try:
         time.sleep(1)
@@ -226,10 +275,25 @@ def main():
         c.reply()
         c.send(b"EHLO lf.example\nMAIL FROM:<lf@example.jp>\nRCPT TO:<" + SECRETARIAT.encode() + b">\nDATA\n")
         answers = [c.reply()[:3] for _ in range(4)]
-        c.send(b"Subject: lf\n\nbo\x00dy\n.\n")
+        c.send(b"Subject: lf\n\nbo\x00dy\n\r\n.\r\n")
         stored = c.reply()
         check("bare-LF commands are understood", answers == [b"250", b"250", b"250", b"354"], answers)
         check("a message with NUL bytes and bare LFs is stored (250)", stored.startswith(b"250"), stored)
+        c.close()
+
+        # Smuggling: only <CRLF>.<CRLF> ends DATA, so a second transaction hidden behind bare
+        # LFs is part of the first message, never a message of its own.
+        c = Client(port)
+        ready(c)
+        c.command(b"MAIL FROM:<a@example.jp>")
+        c.command(b"RCPT TO:<" + SECRETARIAT.encode() + b">")
+        c.command(b"DATA")
+        c.send(b"Subject: first\r\n\r\nhello\n.\nMAIL FROM:<info@basona.example.jp>\nRCPT TO:<" + SECRETARIAT.encode()
+               + b">\nDATA\nFrom: info@basona.example.jp\n\nforged\r\n.\n\r\n.\r\n")
+        first = c.reply()
+        after = c.command(b"NOOP")
+        check("a message smuggled behind bare LFs stays inside the first (one 250, then NOOP 250)",
+              first.startswith(b"250") and after.startswith(b"250"), (first, after))
         check("NUL bytes in a command get 500", c.command(b"NO\x00OP").startswith(b"500"))
         c.close()
 
@@ -276,11 +340,7 @@ def main():
         honest.stop.set()
         honest.join(timeout=30)
         final = rss_mb(process.pid) if process.poll() is None else 0
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_server(process)
     latencies = sorted(honest.latencies)
     if latencies:
         p50 = statistics.median(latencies) * 1000
@@ -288,6 +348,7 @@ def main():
         print(f"     honest client: {len(latencies)} reports, p50 {p50:.0f} ms, max {worst:.0f} ms, server RSS {final:.0f} MB")
     check("the honest client was served throughout", honest.failures == 0 and len(latencies) > 20, (honest.failures, len(latencies)))
     check("the honest client never waited more than 2 s", bool(latencies) and latencies[-1] < 2.0, latencies[-1:] if latencies else None)
+    descriptor_exhaustion(binary)
     print(f"hostile: {results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 

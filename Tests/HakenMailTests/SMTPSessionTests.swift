@@ -18,8 +18,8 @@ import Testing
         #expect(replies(s.receive(line: Array("MAIL FROM:<a@b.jp> SIZE=100 BODY=8BITMIME SMTPUTF8".utf8)[...])) == ["250"])
         #expect(replies(s.receive(line: Array("RCPT TO:<senmonka-haken@EXAMPLE.jp>".utf8)[...])) == ["250"])
         #expect(replies(s.receive(line: Array("DATA".utf8)[...])) == ["354"])
-        #expect(s.receive(line: Array("Subject: x".utf8)[...]).isEmpty)
-        #expect(s.receive(line: Array("..dot".utf8)[...], hadCR: false).isEmpty)
+        #expect(s.receive(line: Array("Subject: x".utf8)[...], hadCR: false).isEmpty)
+        #expect(s.receive(line: Array("..dot".utf8)[...]).isEmpty)
         let end = s.receive(line: Array(".".utf8)[...])
         guard case .deliver(let envelope, let bytes)? = end.first else {
             Issue.record("no delivery: \(end)")
@@ -27,7 +27,7 @@ import Testing
         }
         #expect(envelope.mailFrom == "a@b.jp")
         #expect(envelope.recipients == ["senmonka-haken@EXAMPLE.jp"])
-        #expect(String(decoding: bytes, as: UTF8.self) == "Subject: x\r\n.dot\n")
+        #expect(String(decoding: bytes, as: UTF8.self) == "Subject: x\n.dot\r\n")
         #expect(replies(s.delivered(queueID: "q1")) == ["250"])
         #expect(replies(s.delivered(queueID: nil)) == ["451"])
     }
@@ -87,5 +87,34 @@ import Testing
         #expect(readJIS.subject == message.subject)
         #expect(readJIS.textBody?.trimmingCharacters(in: .whitespacesAndNewlines) == "ばそな建設様\r\n①受け付けました。")
         #expect(SMTPClient.dotStuffed("a\n.b\n") == "a\r\n..b\r\n.\r\n")
+    }
+
+    /// Only `<CRLF>.<CRLF>` ends DATA: `\n.\n`, `\r\n.\n` and `\n.\r\n` are data, so one
+    /// transaction can never carry a second, forged message.
+    @Test func bareLineFeedDotsAreDataSoNothingIsSmuggled() {
+        var s = session(maxSize: 10_000)
+        for command in ["EHLO x", "MAIL FROM:<a@b.jp>", "RCPT TO:<senmonka-haken@example.jp>", "DATA"] {
+            _ = s.receive(line: Array(command.utf8)[...])
+        }
+        let smuggled: [(String, Bool)] = [("hello", false), (".", false), ("MAIL FROM:<info@basona.example.jp>", true), ("RCPT TO:<senmonka-haken@example.jp>", true),
+                                           ("DATA", true), (".", false), ("From: info@basona.example.jp", false), (".", true), ("after", true)]
+        for (line, hadCR) in smuggled {
+            #expect(s.receive(line: Array(line.utf8)[...], hadCR: hadCR).isEmpty, "\(line)")
+        }
+        let end = s.receive(line: Array(".".utf8)[...])
+        guard case .deliver(_, let bytes)? = end.first else {
+            Issue.record("no delivery: \(end)")
+            return
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == "hello\n.\nMAIL FROM:<info@basona.example.jp>\r\nRCPT TO:<senmonka-haken@example.jp>\r\nDATA\r\n.\nFrom: info@basona.example.jp\n.\r\nafter\r\n")
+    }
+
+    @Test func aSizeTooLargeForAnyIntegerIsOversized() {
+        var s = session()
+        _ = s.receive(line: Array("EHLO x".utf8)[...])
+        #expect(replies(s.receive(line: Array("MAIL FROM:<a@b.jp> SIZE=99999999999999999999".utf8)[...])) == ["552"])
+        #expect(replies(s.receive(line: Array("MAIL FROM:<a@b.jp> SIZE=12ab".utf8)[...])) == ["501"])
+        #expect(replies(s.receive(line: Array("MAIL FROM:<a@b.jp> SIZE=".utf8)[...])) == ["501"])
+        #expect(replies(s.receive(line: Array("MAIL FROM:<a@b.jp> SIZE=1000".utf8)[...])) == ["250"])
     }
 }

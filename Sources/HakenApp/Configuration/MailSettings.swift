@@ -47,8 +47,15 @@ public struct MailSettings: Sendable, Equatable {
     public var processing: Bool = true
     /// `HAKEN_SMTP_IDLE_TIMEOUT`: seconds a connection may go without sending a complete line.
     public var idleTimeoutSeconds: Int = 300
-    /// `HAKEN_SMTP_MAX_CONNECTIONS`: simultaneous SMTP connections; more get 421.
-    public var maxConnections: Int = 2000
+    /// `HAKEN_SMTP_MAX_CONNECTIONS`: simultaneous SMTP connections; more get 421. Default:
+    /// derived from the process's descriptor limit (`SMTPServer.defaultMaxConnections`), so
+    /// HTTP and the database always have descriptors left.
+    public var maxConnections: Int = SMTPServer.defaultMaxConnections()
+    /// `HAKEN_SMTP_MAX_CONNECTIONS_PER_ADDRESS`: simultaneous connections from one client address.
+    public var maxConnectionsPerAddress: Int = 50
+    /// `HAKEN_SMTP_OVERLOAD_IDLE_TIMEOUT`: seconds of idleness allowed to a connection accepted
+    /// while more than three quarters of the connections are taken.
+    public var overloadIdleTimeoutSeconds: Int = 30
 
     public static let defaultMobileDomains = [
         "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "disney.ne.jp",
@@ -113,7 +120,9 @@ public struct MailSettings: Sendable, Equatable {
         settings.trustedMTA = value("HAKEN_TRUSTED_MTA")?.lowercased()
         settings.relayCAFile = value("HAKEN_SMTP_RELAY_CA")
         settings.idleTimeoutSeconds = try number("HAKEN_SMTP_IDLE_TIMEOUT", 300, 1...3600)
-        settings.maxConnections = try number("HAKEN_SMTP_MAX_CONNECTIONS", 2000, 1...100_000)
+        settings.maxConnections = try number("HAKEN_SMTP_MAX_CONNECTIONS", SMTPServer.defaultMaxConnections(), 1...100_000)
+        settings.maxConnectionsPerAddress = try number("HAKEN_SMTP_MAX_CONNECTIONS_PER_ADDRESS", 50, 1...100_000)
+        settings.overloadIdleTimeoutSeconds = try number("HAKEN_SMTP_OVERLOAD_IDLE_TIMEOUT", 30, 1...3600)
         settings.tlsCertificateFile = value("HAKEN_SMTP_TLS_CERT")
         settings.tlsKeyFile = value("HAKEN_SMTP_TLS_KEY")
         if (settings.tlsCertificateFile == nil) != (settings.tlsKeyFile == nil) {

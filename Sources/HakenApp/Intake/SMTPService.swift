@@ -31,7 +31,9 @@ public struct SMTPService: Service {
                                acceptedRecipients: settings.secretariatAddresses, maxMessageSize: settings.maxMessageSize,
                                startTLS: tls != nil),
                 maxConnections: settings.maxConnections,
+                maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
                 idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)),
+                overloadIdleTimeout: .seconds(Int64(min(settings.overloadIdleTimeoutSeconds, settings.idleTimeoutSeconds))),
                 tls: tls
             ),
             group: app.eventLoopGroup, logger: logger

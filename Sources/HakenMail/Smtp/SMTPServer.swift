@@ -14,21 +14,41 @@ public final class SMTPServer: Sendable {
         public var port: Int
         public var session: SMTPSession.Configuration
         public var maxConnections: Int
+        /// Simultaneous connections from one client address (one host cannot take them all).
+        public var maxConnectionsPerAddress: Int
         public var idleTimeout: TimeAmount
+        /// The idle timeout of a connection accepted while the server is loaded (over
+        /// `overloadShare` of `maxConnections`): idle clients then make room sooner.
+        public var overloadIdleTimeout: TimeAmount
+        public var overloadShare: Double = 0.75
         public var maxLineLength: Int
         /// The certificate for STARTTLS; nil: not offered.
         public var tls: NIOSSLContext?
 
         public init(host: String, port: Int, session: SMTPSession.Configuration, maxConnections: Int = 500,
-                    idleTimeout: TimeAmount = .minutes(5), maxLineLength: Int = 64 * 1024, tls: NIOSSLContext? = nil) {
+                    maxConnectionsPerAddress: Int = 50, idleTimeout: TimeAmount = .minutes(5),
+                    overloadIdleTimeout: TimeAmount = .seconds(30), maxLineLength: Int = 64 * 1024, tls: NIOSSLContext? = nil) {
             self.tls = tls
             self.host = host
             self.port = port
             self.session = session
             self.maxConnections = maxConnections
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
             self.idleTimeout = idleTimeout
+            self.overloadIdleTimeout = overloadIdleTimeout
             self.maxLineLength = maxLineLength
         }
+    }
+
+    /// Connections the process can hold without starving HTTP and the database of file
+    /// descriptors: half of what is left of the soft `RLIMIT_NOFILE` after a reserve of 256,
+    /// at most 2,000 (with `ulimit -n 1024`: 384).
+    public static func defaultMaxConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 384 }
+        let soft = limit.rlim_cur == rlim_t.max ? UInt64(1 << 20) : UInt64(limit.rlim_cur)   // RLIM_INFINITY
+        let usable = soft > 256 ? (soft - 256) / 2 : 8
+        return Int(min(max(usable, 8), 2000))
     }
 
     /// Stores a message and returns its queue id.
@@ -38,7 +58,14 @@ public final class SMTPServer: Sendable {
     let group: any EventLoopGroup
     let deliver: Deliver
     let logger: Logger
-    let connections = NIOLockedValueBox(0)
+    let connections = NIOLockedValueBox(Connections())
+
+    struct Connections {
+        var total = 0
+        var byAddress: [String: Int] = [:]
+    }
+
+    enum Admission: Equatable { case admitted, serverFull, addressFull }
     let channel = NIOLockedValueBox<(any Channel)?>(nil)
 
     public init(configuration: Configuration, group: any EventLoopGroup, logger: Logger, deliver: @escaping Deliver) {
@@ -57,19 +84,24 @@ public final class SMTPServer: Sendable {
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // The idle timer sits after the line decoder, so it counts complete lines, not
-                    // bytes: a client trickling one byte a minute is cut off like a silent one.
-                    let handlers: [any ChannelHandler] = [
-                        ByteToMessageHandler(SMTPLineDecoder(maxLength: configuration.maxLineLength)),
-                        IdleStateHandler(readTimeout: configuration.idleTimeout),
-                        SMTPSessionHandler(server: self),
-                    ]
-                    try channel.pipeline.syncOperations.addHandlers(handlers)
+                    try channel.pipeline.syncOperations.addHandlers(handlers())
                 }
             }
         let bound = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         channel.withLockedValue { $0 = bound }
         return bound.localAddress?.port ?? configuration.port
+    }
+
+    /// One connection's handlers. The idle timer sits after the line decoder, so it counts
+    /// complete lines, not bytes: a client trickling one byte a minute is cut off like a silent
+    /// one. A connection accepted under load gets the shorter timeout.
+    func handlers() -> [any ChannelHandler] {
+        let loaded = Double(connections.withLockedValue { $0.total }) >= Double(configuration.maxConnections) * configuration.overloadShare
+        return [
+            ByteToMessageHandler(SMTPLineDecoder(maxLength: configuration.maxLineLength)),
+            IdleStateHandler(readTimeout: loaded ? configuration.overloadIdleTimeout : configuration.idleTimeout),
+            SMTPSessionHandler(server: self),
+        ]
     }
 
     /// Stops accepting; sessions in progress finish on their own or by idle timeout.
@@ -81,28 +113,45 @@ public final class SMTPServer: Sendable {
         try? await bound?.close()
     }
 
-    func connectionOpened() -> Bool {
-        connections.withLockedValue { count in
-            guard count < configuration.maxConnections else { return false }
-            count += 1
-            return true
+    func connectionOpened(from address: String) -> Admission {
+        connections.withLockedValue { state in
+            guard state.total < configuration.maxConnections else { return .serverFull }
+            guard state.byAddress[address, default: 0] < configuration.maxConnectionsPerAddress else { return .addressFull }
+            state.total += 1
+            state.byAddress[address, default: 0] += 1
+            return .admitted
         }
     }
 
-    func connectionClosed() { connections.withLockedValue { $0 -= 1 } }
+    func connectionClosed(from address: String) {
+        connections.withLockedValue { state in
+            state.total -= 1
+            let left = state.byAddress[address, default: 1] - 1
+            state.byAddress[address] = left > 0 ? left : nil
+        }
+    }
+
+    /// Open connections (for tests and metrics).
+    public var openConnections: Int { connections.withLockedValue { $0.total } }
 }
 
 /// One SMTP connection: feeds lines to the session state machine and writes its replies.
-/// While a message is being stored, later pipelined lines wait in order.
+/// While a message is being stored the connection is not read (back-pressure); the lines
+/// already framed from the last read wait in order, at most `maxWaiting` of them.
 final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = SMTPLine
     typealias OutboundOut = ByteBuffer
+
+    /// One read is at most a few tens of kilobytes, so a pipelining client never gets near
+    /// this; a client that does is misbehaving and is closed.
+    static let maxWaiting = 10_000
 
     let server: SMTPServer
     var session: SMTPSession
     var storing = false
     var waiting: [SMTPLine] = []
     var counted = false
+    var peer = ""
     var closing = false
     /// After STARTTLS, until the handshake is done: anything that arrives is plain text that
     /// was pipelined behind the command (an injection attempt, RFC 3207 §4.2) and is dropped.
@@ -114,8 +163,15 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        guard server.connectionOpened() else {
+        peer = context.remoteAddress?.ipAddress ?? "unknown"
+        switch server.connectionOpened(from: peer) {
+        case .admitted: break
+        case .serverFull:
             send(context, "421 4.3.2 Too many connections, try again later")
+            context.close(promise: nil)
+            return
+        case .addressFull:
+            send(context, "421 4.7.0 Too many connections from your address, try again later")
             context.close(promise: nil)
             return
         }
@@ -125,7 +181,7 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if counted { server.connectionClosed() }
+        if counted { server.connectionClosed(from: peer) }
         counted = false
         context.fireChannelInactive()
     }
@@ -134,6 +190,12 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
         let line = unwrapInboundIn(data)
         if awaitingHandshake { return }
         if storing || closing {
+            guard waiting.count < Self.maxWaiting else {
+                closing = true
+                send(context, "421 4.7.0 Too many pipelined commands, closing connection")
+                context.close(promise: nil)
+                return
+            }
             waiting.append(line)
             return
         }
@@ -175,6 +237,7 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
                 return
             case .deliver(let envelope, let message):
                 storing = true
+                updateReading(context)
                 let promise = context.eventLoop.makePromise(of: String.self)
                 let deliver = server.deliver
                 promise.completeWithTask { try await deliver(envelope, message) }
@@ -192,6 +255,7 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// go on with whatever the client pipelined meanwhile.
     func finishDelivery(_ result: Result<String, any Error>, context: ChannelHandlerContext) {
         storing = false
+        updateReading(context)
         let queueID: String?
         switch result {
         case .success(let id): queueID = id
@@ -225,8 +289,14 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Back-pressure: a client that pipelines commands but never reads our replies stops
     /// being read until its socket drains, so replies cannot pile up in memory.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }
+        updateReading(context)
         context.fireChannelWritabilityChanged()
+    }
+
+    /// The connection is read only while no message is being stored and our replies drain.
+    func updateReading(_ context: ChannelHandlerContext) {
+        context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable && !storing).whenFailure { _ in }
+        if !storing && context.channel.isWritable { context.read() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

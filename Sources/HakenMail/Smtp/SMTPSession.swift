@@ -48,6 +48,8 @@ public struct SMTPSession: Sendable {
     var recipients: [String] = []
     var data: [UInt8] = []
     var dataTooLarge = false
+    /// Whether the line before the current one ended in CRLF: only `<CRLF>.<CRLF>` ends DATA.
+    var previousLineHadCR = true
     var errors = 0
     /// The connection is encrypted (STARTTLS done).
     public private(set) var secure = false
@@ -82,8 +84,14 @@ public struct SMTPSession: Sendable {
             guard let (address, parameters) = Self.path(argument, keyword: "FROM:") else {
                 return error("501 5.5.4 Syntax: MAIL FROM:<address>")
             }
-            if let size = parameters["SIZE"].flatMap(Int.init), size > configuration.maxMessageSize {
-                return [.reply("552 5.3.4 Message size exceeds fixed limit of \(configuration.maxMessageSize) bytes")]
+            if let size = parameters["SIZE"] {
+                // RFC 1870: digits. A number too large for any integer is as oversized as any other.
+                guard !size.isEmpty, size.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+                    return error("501 5.5.4 Syntax: SIZE=<number of bytes>")
+                }
+                if (Int(size) ?? Int.max) > configuration.maxMessageSize {
+                    return [.reply("552 5.3.4 Message size exceeds fixed limit of \(configuration.maxMessageSize) bytes")]
+                }
             }
             mailFrom = address
             state = .mail
@@ -103,6 +111,7 @@ public struct SMTPSession: Sendable {
             state = .data
             data = []
             dataTooLarge = false
+            previousLineHadCR = true   // the DATA line and the 354 before the first data line
             return [.reply("354 End data with <CR><LF>.<CR><LF>")]
         case "RSET":
             resetTransaction()
@@ -152,8 +161,14 @@ public struct SMTPSession: Sendable {
         return [.reply("451 4.3.0 Temporary failure storing the message, please try again later")]
     }
 
+    /// One line of message data. Only `<CRLF>.<CRLF>` ends the data (as Postfix's
+    /// `smtpd_forbid_bare_newline` insists): a dot line framed by a bare LF on either side is
+    /// kept in the message as sent, so `hello\n.\nMAIL FROM:…` can never smuggle a second,
+    /// forged message into one transaction.
     mutating func receiveData(_ line: ArraySlice<UInt8>, hadCR: Bool) -> [Action] {
-        if line.count == 1 && line.first == UInt8(ascii: ".") {
+        let framedByCRLF = previousLineHadCR && hadCR
+        previousLineHadCR = hadCR
+        if line.count == 1 && line.first == UInt8(ascii: "."), framedByCRLF {
             if dataTooLarge {
                 resetTransaction()
                 state = .ready
@@ -165,7 +180,8 @@ public struct SMTPSession: Sendable {
             return [.deliver(envelope, message)]
         }
         guard !dataTooLarge else { return [] }
-        let content = line.first == UInt8(ascii: ".") ? line.dropFirst() : line   // dot-unstuffing
+        // Dot-unstuffing (RFC 5321 §4.5.2); a lone dot that did not end the data stays a dot.
+        let content = line.first == UInt8(ascii: ".") && line.count > 1 ? line.dropFirst() : line
         if data.count + content.count + 2 > configuration.maxMessageSize {
             dataTooLarge = true
             data = []
