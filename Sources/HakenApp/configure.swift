@@ -6,7 +6,9 @@ import LeafKit
 import Vapor
 
 /// Sets up one HakenDesk application: database (migrated on start), middleware, views, routes.
-public func configure(_ app: Application, _ configuration: AppConfiguration) async throws {
+/// `restoringAuditGuard: false` leaves dropped audit triggers as found (`audit verify` must
+/// report what it finds, not repair it first).
+public func configure(_ app: Application, _ configuration: AppConfiguration, restoringAuditGuard: Bool = true) async throws {
     HakenMetrics.bootstrapOnce()
     app.http.server.configuration.hostname = configuration.httpHost
     app.http.server.configuration.port = configuration.httpPort
@@ -23,6 +25,15 @@ public func configure(_ app: Application, _ configuration: AppConfiguration) asy
     try await configuration.store.prepare(app.db)
     HakenMigrations.register(on: app.migrations)
     try await app.autoMigrate()
+    // NOTE-3: the key outside the database; the append-only triggers put back if someone
+    // dropped them (and that noted in the log itself).
+    let auditKey = try configuration.auditKeyFiles.loadOrCreate(logIsKeyed: try await AuditLog.isKeyed(on: app.db))
+    if restoringAuditGuard, try await AuditLogGuard.ensure(on: app.db) {
+        app.logger.warning("the audit log's append-only triggers were missing and have been restored")
+        try await AuditLog.append(.init(actor: "system", action: "audit.guard.restore", subject: "audit_log/-",
+                                        details: ["note": "append-only triggers were missing at start and were restored"]),
+                                  on: app.db, key: auditKey, now: app.hakenClock.now())
+    }
 
     app.views.use(.leaf)
     let views = viewsDirectory()
@@ -40,7 +51,8 @@ public func configure(_ app: Application, _ configuration: AppConfiguration) asy
     app.lifecycle.use(ThreadPoolShutdown(pool: writers))
     app.haken = HakenServices(
         configuration: configuration,
-        intake: MailIntake(blobs: BlobStore(root: configuration.store.blobDirectory), signal: MailSignal(), writers: writers)
+        intake: MailIntake(blobs: BlobStore(root: configuration.store.blobDirectory), signal: MailSignal(), writers: writers),
+        auditKey: auditKey
     )
     try routes(app, configuration: configuration)
 }

@@ -6,7 +6,7 @@ import Vapor
 
 /// Builds a configured application for a command, and always shuts it down again.
 enum AppRunner {
-    static func withApp<T>(_ body: (Application, AppConfiguration) async throws -> T) async throws -> T {
+    static func withApp<T>(restoringAuditGuard: Bool = true, _ body: (Application, AppConfiguration) async throws -> T) async throws -> T {
         let configuration: AppConfiguration
         do {
             configuration = try AppConfiguration.fromEnvironment()
@@ -18,7 +18,7 @@ enum AppRunner {
         let environment = Environment(name: "production", arguments: ["hakendesk"])
         let app = try await Application.make(environment)
         do {
-            try await HakenApp.configure(app, configuration)
+            try await HakenApp.configure(app, configuration, restoringAuditGuard: restoringAuditGuard)
             let result = try await body(app, configuration)
             try await app.asyncShutdown()
             return result

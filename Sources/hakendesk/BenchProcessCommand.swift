@@ -35,7 +35,7 @@ extension Bench {
                                                               secretariat: configuration.mail.secretariatAddresses[0], on: app.db)
                 let seedSeconds = (ContinuousClock.now - seedStart).seconds
 
-                let processor = MailProcessor(settings: configuration.mail, blobs: app.haken.intake.blobs, clock: .system, batchSize: batchSize)
+                let processor = MailProcessor(services: app.haken, clock: .system, batchSize: batchSize)
                 let latencies = LatencyLog()
                 // As `serve` runs it: SQLite's log is checkpointed beside the processing.
                 let checkpointer = configuration.store.databaseURL == nil

@@ -85,7 +85,7 @@ extension Mail {
                                                                      on: app.db)
                     ids.append((file, accepted.id, accepted.duplicate))
                 }
-                let processor = MailProcessor(settings: configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)
+                let processor = MailProcessor(services: app.haken, clock: app.hakenClock)
                 try await processor.processQueued(on: app.db, logger: app.logger)
                 for (file, id, duplicate) in ids {
                     let row = try await InboundMailModel.find(id, on: app.db)

@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await AppRunner.withApp { app, configuration in
             if demo {
-                let summary = try await DemoData.load(on: app.db, today: app.hakenClock.today, now: app.hakenClock.now())
+                let summary = try await DemoData.load(on: app.db, today: app.hakenClock.today, now: app.hakenClock.now(), key: app.haken.auditKey)
                 say(summary.created ? "デモデータを読み込みました（事業者 \(summary.businesses) 件、派遣 \(summary.dispatches) 件）。"
                                       : "デモデータは読み込み済みです（事業者 \(summary.businesses) 件、派遣 \(summary.dispatches) 件）。")
             }
@@ -49,7 +49,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         try await AppRunner.withApp { app, _ in
-            let summary = try await DemoData.load(on: app.db, today: app.hakenClock.today, now: app.hakenClock.now())
+            let summary = try await DemoData.load(on: app.db, today: app.hakenClock.today, now: app.hakenClock.now(), key: app.haken.auditKey)
             say(summary.created ? "デモデータを読み込みました（事業者 \(summary.businesses) 件、派遣 \(summary.dispatches) 件）。"
                                   : "デモデータは読み込み済みです。何も変更していません。")
         }

@@ -41,7 +41,7 @@ import Vapor
                 EvidenceChange(dispatchID: dispatchID, kind: $0, status: .accepted, trust: .registered)
             }
             let received = Date(timeIntervalSince1970: 1_566_351_000)
-            try await EvidenceWriter.record(changes, source: .init(actor: "test", receivedAt: received), on: app.db, now: received)
+            try await EvidenceWriter.record(changes, source: .init(actor: "test", receivedAt: received), on: app.db, key: app.haken.auditKey, now: received)
             var shown = try await app.call(.GET, "api/v1/dispatches/\(id)")
             #expect(shown["state"] as? String == "collecting")             // AFT-1: consent still missing
             #expect(shown["outstanding"] as? [String] == ["photoConsent"])

@@ -49,7 +49,7 @@ import Vapor
             let from = raw.split(separator: "\r\n").first { $0.hasPrefix("From: ") }.map { String($0.dropFirst(6)) } ?? ""
             let response = try await app.call(.POST, "api/v1/inbound-mail", token: token, rawBody: raw,
                                               headers: ["X-Envelope-From": envelope ?? from])
-            let processor = MailProcessor(settings: app.haken.configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)
+            let processor = MailProcessor(services: app.haken, clock: app.hakenClock)
             try await processor.processQueued(on: app.db, logger: app.logger)
             return response
         }
@@ -117,7 +117,7 @@ import Vapor
             third.rawPath = "mail/00/00/missing.eml"
             try await third.save(on: app.db)
 
-            let processor = MailProcessor(settings: app.haken.configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)
+            let processor = MailProcessor(services: app.haken, clock: app.hakenClock)
             #expect(try await processor.processQueued(on: app.db, logger: app.logger) == 3)
             #expect(try await world.evidence("startReport")["status"] as? String == "accepted")
             #expect(try await world.evidence("endReport")["status"] as? String == "accepted")
@@ -126,7 +126,7 @@ import Vapor
             let unreadable = try #require(try await InboundMailModel.find(third.id, on: app.db))
             #expect(unreadable.reason == "処理中にエラーが発生しました。事務局で確認します。")   // the error itself is only logged
             #expect(try await world.receipts().count == 2)
-            #expect(try await AuditLog.verify(on: app.db) == .intact(entries: try await AuditEntryModel.query(on: app.db).count()))
+            #expect(try await AuditLog.verify(on: app.db, key: app.haken.auditKey) == .intact(entries: try await AuditEntryModel.query(on: app.db).count()))
         }
     }
 
@@ -147,7 +147,7 @@ import Vapor
             // Recording a photo consent now fails (a table gone: not a database outage).
             try await app.db.sql().raw("DROP TABLE photo_consents").run()
 
-            let processor = MailProcessor(settings: app.haken.configuration.mail, blobs: app.haken.intake.blobs, clock: app.hakenClock)
+            let processor = MailProcessor(services: app.haken, clock: app.hakenClock)
             #expect(try await processor.processQueued(on: app.db, logger: app.logger) == 3)
             // (The dispatch view reads consents too, so the rows are read directly here.)
             let evidence = try await EvidenceModel.query(on: app.db).all()
@@ -373,7 +373,7 @@ import Vapor
             let evidence = try JSONSerialization.jsonObject(with: Data(recorded.details.utf8)) as? [String: String] ?? [:]
             #expect(evidence["kind"] == "startReport" && evidence["trust"] == "registered" && evidence["sha256"] == mail.contentHash)
             #expect(recorded.subject == "dispatch/\(world.dispatch.lowercased())")
-            #expect(try await AuditLog.verify(on: world.app.db) == .intact(entries: entries.count))
+            #expect(try await AuditLog.verify(on: world.app.db, key: world.app.haken.auditKey) == .intact(entries: entries.count))
         }
     }
 
@@ -430,7 +430,7 @@ import Vapor
         try await withWorld(database) { world in
             #expect(try await world.app.call(.POST, "api/v1/inbound-mail", token: nil, rawBody: "x").status == .unauthorized)
             let institutionToken = try await APITokens.issue(role: .institution, partyID: UUID(uuidString: world.parties.institution),
-                                                             label: "t", on: world.app.db)
+                                                             label: "t", on: world.app.db, key: world.app.haken.auditKey)
             #expect(try await world.app.call(.POST, "api/v1/inbound-mail", token: institutionToken, rawBody: "x").status == .forbidden)
             #expect(try await world.app.call(.POST, "api/v1/inbound-mail", rawBody: "").status == .badRequest)
             #expect(try await world.app.call(.GET, "api/v1/mail", token: institutionToken).status == .forbidden)

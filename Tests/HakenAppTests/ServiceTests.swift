@@ -26,8 +26,8 @@ import VaporTesting
     func demoDataLoadsOnceWithEveryState(database: TestDatabase) async throws {
         try await database.withHakenApp(now: Date(timeIntervalSince1970: 1_795_000_000)) { app in
             let today = app.hakenClock.today
-            let first = try await DemoData.load(on: app.db, today: today, now: Date())
-            let second = try await DemoData.load(on: app.db, today: today, now: Date())
+            let first = try await DemoData.load(on: app.db, today: today, now: Date(), key: app.haken.auditKey)
+            let second = try await DemoData.load(on: app.db, today: today, now: Date(), key: app.haken.auditKey)
             #expect(first.created && !second.created)
             #expect(second.dispatches == 7)
             let list = try await app.call(.GET, "api/v1/dispatches?per=50")
@@ -39,7 +39,7 @@ import VaporTesting
             #expect(basona?.mobileVerifiedAt != nil)   // DEC-10: the demo's site phone is verified
             // NOTE-3: seven dispatches and each demo evidence item (16) are in the chain.
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "evidence.record").count() == 16)
-            #expect(try await AuditLog.verify(on: app.db) == .intact(entries: 23))
+            #expect(try await AuditLog.verify(on: app.db, key: app.haken.auditKey) == .intact(entries: 23))
         }
     }
 

@@ -49,10 +49,10 @@ import Testing
             let received = Date(timeIntervalSince1970: 1_566_351_000)   // 2019-08-21 10:30 JST
             let source = EvidenceWriter.Source(actor: "test", receivedAt: received)
             try await EvidenceWriter.record([EvidenceChange(dispatchID: id, kind: .startReport, status: .review, trust: .unknownMobile, note: "携帯から")],
-                                            source: source, on: app.db, now: received)
+                                            source: source, on: app.db, key: AuditLogTests.key, now: received)
             // A batch that records the same item twice writes one row carrying the latest.
             try await app.db.hakenTransaction { tx in
-                let writer = try await EvidenceWriter.start(on: tx)
+                let writer = try await EvidenceWriter.start(on: tx, key: AuditLogTests.key)
                 try await writer.record(EvidenceChange(dispatchID: id, kind: .endReport, status: .late, trust: .registered), source: source, now: received)
                 try await writer.record(EvidenceChange(dispatchID: id, kind: .endReport, status: .accepted, trust: .registered), source: source, now: received)
                 try await writer.record(EvidenceChange(dispatchID: id, kind: .startReport, status: .accepted, trust: .registered), source: source, now: received)
@@ -68,7 +68,7 @@ import Testing
             // NOTE-3: every change is in the chain, with who, what and when.
             let entries = try await AuditEntryModel.query(on: app.db).filter(\.$action == "evidence.record").count()
             #expect(entries == 4)
-            #expect(try await AuditLog.verify(on: app.db) == .intact(entries: 4))
+            #expect(try await AuditLog.verify(on: app.db, key: AuditLogTests.key) == .intact(entries: 4))
         }
     }
 

@@ -36,7 +36,12 @@ public struct AppConfiguration: Sendable {
         self.adminToken = adminToken
         self.jsonLogs = jsonLogs
         self.mail = mail
+        self.auditKeyFiles = AuditKeyFiles.beside(dataDirectory: store.dataDirectory)
     }
+
+    /// `HAKEN_AUDIT_KEY_FILE` / `HAKEN_AUDIT_ANCHOR_FILE`: the audit log's key and its anchors,
+    /// outside the database (default: the folder `<data folder>-keys` beside the data folder).
+    public var auditKeyFiles: AuditKeyFiles
 
     public enum Problem: Error, CustomStringConvertible {
         case invalidPort(String, String)
@@ -81,6 +86,12 @@ public struct AppConfiguration: Sendable {
         configuration.programmeLastYear = try year("HAKEN_PROGRAMME_LAST_YEAR")
         if let first = configuration.programmeFirstYear, let last = configuration.programmeLastYear, last < first {
             throw Problem.invalidNumber("HAKEN_PROGRAMME_LAST_YEAR (not before HAKEN_PROGRAMME_FIRST_YEAR)", String(last))
+        }
+        if let keyFile = value("HAKEN_AUDIT_KEY_FILE") {
+            configuration.auditKeyFiles.keyFile = URL(fileURLWithPath: keyFile).standardizedFileURL
+        }
+        if let anchorFile = value("HAKEN_AUDIT_ANCHOR_FILE") {
+            configuration.auditKeyFiles.anchorFile = URL(fileURLWithPath: anchorFile).standardizedFileURL
         }
         if let url = value("HAKEN_PUBLIC_URL") {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw Problem.invalidURL("HAKEN_PUBLIC_URL", url) }

@@ -14,17 +14,17 @@ public enum DemoData {
     }
 
     /// Loads the set once; a second call finds ばそな建設 and changes nothing.
-    public static func load(on db: Database, today: CivilDate, now: Date) async throws -> Summary {
+    public static func load(on db: Database, today: CivilDate, now: Date, key: AuditKey) async throws -> Summary {
         if try await BusinessModel.query(on: db).filter(\.$emailKey == "info@basona-kensetsu.example.jp").first() != nil {
             return Summary(created: false, businesses: try await BusinessModel.query(on: db).count(),
                            dispatches: try await DispatchModel.query(on: db).count())
         }
         return try await db.hakenTransaction { db in
-            try await build(on: db, today: today, now: now)
+            try await build(on: db, today: today, now: now, key: key)
         }
     }
 
-    private static func build(on db: Database, today: CivilDate, now: Date) async throws -> Summary {
+    private static func build(on db: Database, today: CivilDate, now: Date, key: AuditKey) async throws -> Summary {
         func institution(_ name: String, _ kind: InstitutionKind, _ email: String) async throws -> UUID {
             let model = InstitutionModel(profile: InstitutionProfile(name: name, kind: kind, email: EmailAddress(email)!))
             try await model.create(on: db)
@@ -77,7 +77,7 @@ public enum DemoData {
             try await model.create(on: db)
             let id = try model.requireID()
             try await AuditLog.append(.init(actor: "demo", action: "dispatch.create", subject: AuditLog.subject("dispatch", id),
-                                            details: ["date": date.iso]), on: db, now: now)
+                                            details: ["date": date.iso]), on: db, key: key, now: now)
             for (kind, status, note) in evidence {
                 let received: Date
                 switch kind {
@@ -88,7 +88,7 @@ public enum DemoData {
                 // The demo's review item came from an unknown mobile address (DEC-7); the rest from the registered one.
                 let trust: SenderTrust = status == .review ? .unknownMobile : .registered
                 try await EvidenceWriter.record([EvidenceChange(dispatchID: id, kind: kind, status: status, trust: trust, note: note)],
-                                                source: .init(actor: "demo", receivedAt: received), on: db, now: now)
+                                                source: .init(actor: "demo", receivedAt: received), on: db, key: key, now: now)
             }
         }
 

@@ -20,9 +20,10 @@ struct MailFactsLoader {
 
     /// Starts the batch with the senders' owners and the business-days the reports name
     /// already read, so most mails need no query of their own.
-    static func start(_ mails: [(row: QueuedMail, mail: MailReading)], settings: MailSettings, on db: Database) async throws -> MailFactsLoader {
+    static func start(_ mails: [(row: QueuedMail, mail: MailReading)], settings: MailSettings, key: AuditKey,
+                      on db: Database) async throws -> MailFactsLoader {
         let senders = mails.compactMap { senderAddress($0.row, $0.mail.message) }
-        let batch = try await MailBatch.start(senders: senders, mailIDs: mails.map(\.row.id), on: db)
+        let batch = try await MailBatch.start(senders: senders, mailIDs: mails.map(\.row.id), on: db, key: key)
         var businessDays: [(UUID, CivilDate)] = []
         for (row, mail) in mails {
             guard let sender = senderAddress(row, mail.message), case .business(let business, _) = try await batch.owner(of: sender),

@@ -12,7 +12,7 @@ public struct MailProcessingService: Service {
 
     public func run() async throws {
         let services = app.haken
-        let processor = MailProcessor(settings: services.configuration.mail, blobs: services.intake.blobs, clock: app.hakenClock)
+        let processor = MailProcessor(services: services, clock: app.hakenClock)
         let logger = Logger(label: "hakendesk.mail")
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {

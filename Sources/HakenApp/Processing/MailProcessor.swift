@@ -14,16 +14,24 @@ public struct MailProcessor: Sendable {
     let settings: MailSettings
     let blobs: BlobStore
     let clock: HakenClock
+    let auditKey: AuditKey
 
     /// Mails per transaction: one commit (one fsync) per batch instead of per mail is most of
     /// the processing throughput; a small batch keeps each mail's wait for its commit short.
     let batchSize: Int
 
-    public init(settings: MailSettings, blobs: BlobStore, clock: HakenClock, batchSize: Int = 32) {
+    public init(settings: MailSettings, blobs: BlobStore, clock: HakenClock, auditKey: AuditKey, batchSize: Int = 32) {
         self.settings = settings
         self.blobs = blobs
         self.clock = clock
+        self.auditKey = auditKey
         self.batchSize = max(1, batchSize)
+    }
+
+    /// The processor of a configured application.
+    public init(services: HakenServices, clock: HakenClock, batchSize: Int = 32) {
+        self.init(settings: services.configuration.mail, blobs: services.intake.blobs, clock: clock, auditKey: services.auditKey,
+                  batchSize: batchSize)
     }
 
     /// What a person reads when a mail could not be processed (the error goes to the log).
@@ -69,7 +77,7 @@ public struct MailProcessor: Sendable {
     private func setAside(_ row: QueuedMail, error: any Error, on db: Database, logger: Logger) async throws {
         if DatabaseErrors.isTransient(error) { throw error }
         logger.error("mail processing failed", metadata: ["mail": "\(row.id.uuidString.lowercased())", "error": "\(error)"])
-        try await row.setAsideForPerson(reason: Self.errorReason, on: db, now: clock.now())
+        try await row.setAsideForPerson(reason: Self.errorReason, on: db, key: auditKey, now: clock.now())
     }
 
     /// Decides and records mails in one transaction: what each is decided on is what it is
@@ -78,7 +86,7 @@ public struct MailProcessor: Sendable {
     func record(_ mails: [(row: QueuedMail, mail: MailReading)], on db: Database) async throws {
         guard !mails.isEmpty else { return }
         try await db.hakenTransaction { tx in
-            let loader = try await MailFactsLoader.start(mails, settings: settings, on: tx)
+            let loader = try await MailFactsLoader.start(mails, settings: settings, key: auditKey, on: tx)
             for (row, mail) in mails {
                 let loaded = try await loader.facts(for: row, mail: mail)
                 let decision = MailRules.decide(loaded.facts)

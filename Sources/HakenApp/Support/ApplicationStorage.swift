@@ -1,9 +1,12 @@
+import HakenStore
 import Vapor
 
 /// The application's long-lived parts, set up once by `configure`.
 public struct HakenServices: Sendable {
     public var configuration: AppConfiguration
     public var intake: MailIntake
+    /// NOTE-3: the key of the audit chain, read from its file at start.
+    public var auditKey: AuditKey
 }
 
 extension Application {

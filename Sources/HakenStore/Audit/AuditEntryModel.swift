@@ -17,6 +17,9 @@ public final class AuditEntryModel: Model, @unchecked Sendable {
     @Field(key: "details") public var details: String
     @Field(key: "prev_hash") public var prevHash: String
     @Field(key: "hash") public var hash: String
+    /// HMAC-SHA256 with the audit key over the previous MAC and the fields; nil on entries
+    /// written before the key existed (migration M009).
+    @OptionalField(key: "mac") public var mac: String?
 
     public init() {}
 }

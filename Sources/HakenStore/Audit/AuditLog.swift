@@ -35,18 +35,20 @@ public enum AuditLog {
         public var seq: Int64
         public var prevHash: String
         public var hash: String
+        /// The keyed chain's value for this entry (HMAC-SHA256 with the audit key).
+        public var mac: String
     }
 
     /// Appends one entry, through the same `Chain` the batches use (one way to build and hash
     /// a row). Concurrent writers race for the next `seq`; the unique index lets exactly one
     /// win and the others retry on top of it.
     @discardableResult
-    public static func append(_ entry: Entry, on database: Database, now: Date) async throws -> Appended {
+    public static func append(_ entry: Entry, on database: Database, key: AuditKey, now: Date) async throws -> Appended {
         var lastError: Error?
         for _ in 0..<20 {
             do {
                 return try await database.hakenTransaction { db in
-                    var chain = try await Chain.start(on: db)
+                    var chain = try await Chain.start(on: db, key: key)
                     chain.append(entry, now: now)
                     let appended = chain.pendingEnd
                     try await chain.flush(on: db)
@@ -69,42 +71,50 @@ public enum AuditLog {
     /// INSERT. The transaction must stay open from `start` to `flush`; a concurrent writer
     /// makes the unique `seq` fail, and the batch is retried.
     public struct Chain: Sendable {
+        private let key: AuditKey
         private var lastSeq: Int64
         private var lastHash: String
+        private var lastMac: String
         private var pending: [Row] = []
 
         private struct Row: Sendable {
             var seq: Int64
-            var at, actor, action, subject, details, prevHash, hash: String
+            var at, actor, action, subject, details, prevHash, hash, mac: String
         }
 
-        public static func start(on database: Database) async throws -> Chain {
+        /// The chain's end as stored. The keyed chain continues from the last entry's MAC, or,
+        /// for the first keyed entry after entries written before the key existed, from its hash.
+        public static func start(on database: Database, key: AuditKey) async throws -> Chain {
             let last = try await AuditEntryModel.query(on: database).sort(\.$seq, .descending).first()
-            return Chain(lastSeq: last?.seq ?? 0, lastHash: last?.hash ?? genesisHash)
+            return Chain(key: key, lastSeq: last?.seq ?? 0, lastHash: last?.hash ?? genesisHash,
+                         lastMac: last.map { $0.mac ?? $0.hash } ?? genesisHash)
         }
 
         public mutating func append(_ entry: Entry, now: Date) {
             var row = Row(seq: lastSeq + 1, at: timestamp(now), actor: entry.actor, action: entry.action, subject: entry.subject,
-                          details: canonicalJSON(entry.details), prevHash: lastHash, hash: "")
-            row.hash = AuditLog.hash(prevHash: row.prevHash, seq: row.seq, at: row.at, actor: row.actor, action: row.action,
-                                     subject: row.subject, details: row.details)
+                          details: canonicalJSON(entry.details), prevHash: lastHash, hash: "", mac: "")
+            let fields = AuditLog.hashedText(seq: row.seq, at: row.at, actor: row.actor, action: row.action, subject: row.subject,
+                                             details: row.details)
+            row.hash = AuditLog.hash(prevHash: row.prevHash, fields: fields)
+            row.mac = key.mac(prev: lastMac, fields: fields)
             pending.append(row)
             lastSeq = row.seq
             lastHash = row.hash
+            lastMac = row.mac
         }
 
         /// The last entry appended and not yet flushed.
         var pendingEnd: Appended? {
-            pending.last.map { Appended(seq: $0.seq, prevHash: $0.prevHash, hash: $0.hash) }
+            pending.last.map { Appended(seq: $0.seq, prevHash: $0.prevHash, hash: $0.hash, mac: $0.mac) }
         }
 
         public mutating func flush(on database: Database) async throws {
             guard !pending.isEmpty else { return }
             let insert = try database.sql().insert(into: AuditEntryModel.schema)
-                .columns("id", "seq", "at", "actor", "action", "subject", "details", "prev_hash", "hash")
+                .columns("id", "seq", "at", "actor", "action", "subject", "details", "prev_hash", "hash", "mac")
             for row in pending {
                 insert.values(SQLBind(UUID()), SQLBind(row.seq), SQLBind(row.at), SQLBind(row.actor), SQLBind(row.action),
-                              SQLBind(row.subject), SQLBind(row.details), SQLBind(row.prevHash), SQLBind(row.hash))
+                              SQLBind(row.subject), SQLBind(row.details), SQLBind(row.prevHash), SQLBind(row.hash), SQLBind(row.mac))
             }
             try await insert.run()
             pending.removeAll()
@@ -113,14 +123,18 @@ public enum AuditLog {
 
     public enum Verification: Equatable, Sendable {
         case intact(entries: Int)
-        /// The first entry whose stored hashes do not match what its content and its
-        /// predecessor say they must be.
+        /// The first entry that is not what its content, its predecessor and the key say it
+        /// must be.
         case broken(seq: Int64, reason: String)
     }
 
-    /// Re-computes the whole chain, streaming it in pages.
-    public static func verify(on database: Database, pageSize: Int = 1000) async throws -> Verification {
+    /// Re-computes both chains, streaming the log in pages: the SHA-256 chain (anyone can
+    /// recompute it) and the keyed chain (only with the key, which is not in the database).
+    /// Entries written before the key existed have no MAC; once one has, every later one must.
+    public static func verify(on database: Database, key: AuditKey, pageSize: Int = 1000) async throws -> Verification {
         var expectedPrev = genesisHash
+        var expectedMac = genesisHash
+        var keyed = false
         var expectedSeq: Int64 = 1
         while true {
             let page = try await AuditEntryModel.query(on: database)
@@ -136,8 +150,21 @@ public enum AuditLog {
                 if entry.prevHash != expectedPrev {
                     return .broken(seq: entry.seq, reason: "prev_hash does not match the previous entry")
                 }
-                if hash(of: entry) != entry.hash {
+                let fields = hashedText(seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action,
+                                        subject: entry.subject, details: entry.details)
+                if hash(prevHash: entry.prevHash, fields: fields) != entry.hash {
                     return .broken(seq: entry.seq, reason: "content does not match its hash")
+                }
+                if let mac = entry.mac {
+                    if key.mac(prev: expectedMac, fields: fields) != mac {
+                        return .broken(seq: entry.seq, reason: "its MAC does not match: changed by someone without the audit key, or the key file is not the one the log was written with")
+                    }
+                    keyed = true
+                    expectedMac = mac
+                } else if keyed {
+                    return .broken(seq: entry.seq, reason: "it has no MAC although the entries before it have: written by someone without the audit key")
+                } else {
+                    expectedMac = entry.hash
                 }
                 expectedPrev = entry.hash
                 expectedSeq += 1
@@ -145,18 +172,27 @@ public enum AuditLog {
         }
     }
 
-    /// SHA-256 over the previous hash and every field, newline-separated. Field values are
-    /// JSON-escaped so that no value can imitate a separator.
-    static func hash(of entry: AuditEntryModel) -> String {
-        hash(prevHash: entry.prevHash, seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action,
-             subject: entry.subject, details: entry.details)
+    /// The chain's newest entry: what an anchor records.
+    public static func head(on database: Database) async throws -> (seq: Int64, mac: String)? {
+        guard let last = try await AuditEntryModel.query(on: database).sort(\.$seq, .descending).first() else { return nil }
+        return (last.seq, last.mac ?? last.hash)
     }
 
-    /// The one place the hashed fields and their order are written (appending one entry,
-    /// appending a batch, verifying).
-    static func hash(prevHash: String, seq: Int64, at: String, actor: String, action: String, subject: String, details: String) -> String {
-        let text = [prevHash, String(seq), at, actor, action, subject, details].map(jsonString).joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).hexString
+    /// The MAC (or, before the key, the hash) of entry `seq`; nil when there is none.
+    public static func mac(ofEntry seq: Int64, on database: Database) async throws -> String? {
+        guard let entry = try await AuditEntryModel.query(on: database).filter(\.$seq == seq).first() else { return nil }
+        return entry.mac ?? entry.hash
+    }
+
+    /// The hashed fields in their one order, JSON-escaped so that no value can imitate a
+    /// separator (appending one entry, appending a batch and verifying all use this).
+    static func hashedText(seq: Int64, at: String, actor: String, action: String, subject: String, details: String) -> String {
+        [String(seq), at, actor, action, subject, details].map(jsonString).joined(separator: "\n")
+    }
+
+    /// SHA-256 over the previous hash and the fields.
+    static func hash(prevHash: String, fields: String) -> String {
+        SHA256.hash(data: Data((jsonString(prevHash) + "\n" + fields).utf8)).hexString
     }
 
     static func canonicalJSON(_ details: [String: String]) -> String {

@@ -50,14 +50,14 @@ public final class EvidenceWriter: @unchecked Sendable {
         self.chain = chain
     }
 
-    public static func start(on db: Database) async throws -> EvidenceWriter {
-        EvidenceWriter(db: db, sql: try db.sql(), chain: try await AuditLog.Chain.start(on: db))
+    public static func start(on db: Database, key: AuditKey) async throws -> EvidenceWriter {
+        EvidenceWriter(db: db, sql: try db.sql(), chain: try await AuditLog.Chain.start(on: db, key: key))
     }
 
     /// Records changes in a transaction of their own (demo data, API actions, tests).
-    public static func record(_ changes: [EvidenceChange], source: Source, on db: Database, now: Date) async throws {
+    public static func record(_ changes: [EvidenceChange], source: Source, on db: Database, key: AuditKey, now: Date) async throws {
         try await db.hakenTransaction { tx in
-            let writer = try await start(on: tx)
+            let writer = try await start(on: tx, key: key)
             for change in changes { try await writer.record(change, source: source, now: now) }
             try await writer.flush()
         }

@@ -51,7 +51,7 @@ public struct QueuedMail: Sendable {
 
     /// A mail that could not be processed waits for a person (DEC-8). `reason` is for people:
     /// the error itself goes to the log, never into a reason or a receipt.
-    public func setAsideForPerson(reason: String, on db: Database, now: Date) async throws {
+    public func setAsideForPerson(reason: String, on db: Database, key: AuditKey, now: Date) async throws {
         try await db.hakenTransaction { db in
             try await db.sql().update(InboundMailModel.schema)
                 .set("status", to: SQLBind(MailStatus.unmatched.rawValue)).set("reason", to: SQLBind(reason))
@@ -60,7 +60,7 @@ public struct QueuedMail: Sendable {
                 .run()
             try await AuditLog.append(.init(actor: "mail", action: "mail.error", subject: AuditLog.subject("mail", id),
                                             details: ["reason": reason, "sha256": contentHash, "storedAt": AuditLog.timestamp(receivedAt)]),
-                                      on: db, now: now)
+                                      on: db, key: key, now: now)
         }
     }
 }

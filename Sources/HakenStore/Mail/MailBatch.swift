@@ -60,8 +60,8 @@ public final class MailBatch: @unchecked Sendable {
     }
 
     /// Starts a batch and reads who owns the senders' addresses and which receipts exist.
-    public static func start(senders: [String], mailIDs: [UUID], on db: Database) async throws -> MailBatch {
-        let batch = MailBatch(db: db, sql: try db.sql(), evidence: try await EvidenceWriter.start(on: db))
+    public static func start(senders: [String], mailIDs: [UUID], on db: Database, key: AuditKey) async throws -> MailBatch {
+        let batch = MailBatch(db: db, sql: try db.sql(), evidence: try await EvidenceWriter.start(on: db, key: key))
         try await batch.loadOwners(Array(Set(senders.map { $0.lowercased() })))
         let keys = mailIDs.map(Outbox.receiptKey)
         if !keys.isEmpty {

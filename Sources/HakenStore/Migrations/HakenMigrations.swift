@@ -11,6 +11,7 @@ public enum HakenMigrations {
         M006_CreateMail(),
         M007_InlineRawMail(),
         M008_SenderTrust(),
+        M009_KeyedAuditChain(),
     ]
 
     public static func register(on migrations: Migrations) {

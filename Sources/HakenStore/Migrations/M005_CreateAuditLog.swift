@@ -57,6 +57,39 @@ public enum AuditLogGuard {
         }
     }
 
+    /// Whether the triggers are in place (and, on PostgreSQL, enabled).
+    public static func present(on database: Database) async throws -> Bool {
+        let sql = try database.sql()
+        switch sql.dialect.name {
+        case "sqlite":
+            let row = try await sql.raw("""
+                SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'
+                AND name IN ('audit_log_no_update', 'audit_log_no_delete')
+                """).first()
+            return try row?.decode(column: "n", as: Int.self) == 2
+        case "postgresql":
+            let row = try await sql.raw("""
+                SELECT count(*) AS n FROM pg_trigger WHERE tgname = 'audit_log_append_only'
+                AND tgrelid = to_regclass('audit_log') AND tgenabled <> 'D'
+                """).first()
+            return try row?.decode(column: "n", as: Int.self) == 1
+        default:
+            return true
+        }
+    }
+
+    /// Puts dropped or disabled triggers back (every start and `hakendesk migrate`).
+    /// Returns whether they had to be restored.
+    @discardableResult
+    public static func ensure(on database: Database) async throws -> Bool {
+        guard try await !present(on: database) else { return false }
+        let sql = try database.sql()
+        for statement in dropStatements(dialect: sql.dialect.name) + createStatements(dialect: sql.dialect.name) {
+            try await sql.raw(SQLQueryString(statement)).run()
+        }
+        return true
+    }
+
     public static func dropStatements(dialect: String) -> [String] {
         switch dialect {
         case "postgresql":

@@ -35,7 +35,7 @@ public enum MobileVerification {
     }
 
     /// Verifies the address the link was sent to, once; audited (NOTE-3).
-    public static func confirm(_ token: String, on db: Database, now: Date) async throws -> Outcome {
+    public static func confirm(_ token: String, on db: Database, key: AuditKey, now: Date) async throws -> Outcome {
         try await db.hakenTransaction { db in
             let (outcome, row, business) = try await check(token, on: db, now: now)
             guard case .verified = outcome, let row, let business else { return outcome }
@@ -44,7 +44,7 @@ public enum MobileVerification {
             business.mobileVerifiedAt = now
             try await business.save(on: db)
             try await AuditLog.append(.init(actor: "link", action: "business.mobile.verify", subject: AuditLog.subject("business", business.id),
-                                            details: ["address": row.address]), on: db, now: now)
+                                            details: ["address": row.address]), on: db, key: key, now: now)
             return outcome
         }
     }

@@ -45,7 +45,7 @@ enum ConsultationsController {
         try await req.db.hakenTransaction { db in
             try await model.create(on: db)
             try await AuditLog.append(.init(actor: principal.actor, action: "consultation.create", subject: AuditLog.subject("consultation", try model.requireID()),
-                                            details: ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]), on: db, now: req.application.hakenClock.now())
+                                            details: ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]), on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         }
         return try await PartiesController.created(model.requireID(), path: "consultations", req: req)
     }

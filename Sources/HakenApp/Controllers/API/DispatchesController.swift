@@ -67,7 +67,7 @@ enum DispatchesController {
             try await dispatch.create(on: db)
             try await AuditLog.append(.init(actor: principal.actor, action: "dispatch.create", subject: AuditLog.subject("dispatch", try dispatch.requireID()),
                                             details: ["business": business.name, "expert": expert.name, "date": schedule!.date.iso,
-                                                      "start": schedule!.start.hhmm, "end": schedule!.end.hhmm, "place": schedule!.place]), on: db, now: req.application.hakenClock.now())
+                                                      "start": schedule!.start.hhmm, "end": schedule!.end.hhmm, "place": schedule!.place]), on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         }
         return try await PartiesController.created(dispatch.requireID(), path: "dispatches", req: req)
     }

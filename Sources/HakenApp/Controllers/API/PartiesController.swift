@@ -45,7 +45,7 @@ enum PartiesController {
             try await model.create(on: db)
             try await also?(db)
             try await AuditLog.append(.init(actor: principal.actor, action: "\(kind).create", subject: AuditLog.subject(kind, try model.requireID()),
-                                            details: details), on: db, now: req.application.hakenClock.now())
+                                            details: details), on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         }
         return try await created(model.requireID(), path: path, req: req)
     }

@@ -36,7 +36,8 @@ enum MobileVerificationController {
 
     static func confirm(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        let outcome = try await MobileVerification.confirm(token, on: req.db, now: req.application.hakenClock.now())
+        let outcome = try await MobileVerification.confirm(token, on: req.db, key: req.application.haken.auditKey,
+                                                               now: req.application.hakenClock.now())
         return try await render(outcome, confirmed: true, token: token, req: req)
     }
 
