@@ -34,6 +34,7 @@ def run(binary, args, database_url=None):
         return result
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder + "-keys", ignore_errors=True)   # the audit key folder beside it
 
 
 def main():

@@ -166,8 +166,12 @@ def main():
         institution = server.api("POST", "/api/v1/institutions", {"name": "東京都よろず支援拠点", "kind": "yorozu", "email": "yorozu@example.jp"})["id"]
         expert = server.api("POST", "/api/v1/experts", {"name": "専門家次郎", "email": "jiro@example.jp"})["id"]
         business = server.api("POST", "/api/v1/businesses", {"name": "ばそな建設", "contactName": "派遣 太郎", "email": BUSINESS})["id"]
+        consultation = server.api("POST", "/api/v1/consultations", {   # CON-1: the dispatch rests on it
+            "institutionId": institution, "businessId": business, "date": start.strftime("%Y-%m-%d"), "mode": "対面",
+            "consultedPerson": "派遣 太郎", "photographed": True})["id"]
         dispatch = server.api("POST", "/api/v1/dispatches", {
-            "businessId": business, "expertId": expert, "institutionId": institution, "date": start.strftime("%Y-%m-%d"),
+            "businessId": business, "expertId": expert, "institutionId": institution, "consultationId": consultation,
+            "date": start.strftime("%Y-%m-%d"),
             "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M"), "place": "本社"})["id"]
 
         def evidence(kind):

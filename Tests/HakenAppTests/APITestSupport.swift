@@ -54,18 +54,30 @@ extension Application {
     }
 
     /// Registers one institution, expert and business through the API and returns their ids.
-    func seedParties() async throws -> (institution: String, expert: String, business: String) {
+    /// The guide's parties, and the consultation at the institution a dispatch rests on (CON-1).
+    func seedParties() async throws -> SeededParties {
         let institution = try await call(.POST, "api/v1/institutions", json: ["name": "東京都よろず支援拠点", "kind": "よろず支援拠点", "email": "yorozu@example.jp"])
         let expert = try await call(.POST, "api/v1/experts", json: ["name": "専門家次郎", "email": "jiro@example.jp"])
         let business = try await call(.POST, "api/v1/businesses", json: ["name": "ばそな建設", "contactName": "派遣 太郎",
                                                                           "email": "info@basona.example.jp", "mobileEmail": "basona@docomo.ne.jp"])
-        #expect(institution.status == .created && expert.status == .created && business.status == .created)
-        return (institution.id, expert.id, business.id)
+        let consultation = try await call(.POST, "api/v1/consultations", json: [
+            "institutionId": institution.id, "businessId": business.id, "date": "2019-08-01", "mode": "対面",
+            "consultedPerson": "派遣 太郎", "photographed": true])
+        #expect(institution.status == .created && expert.status == .created && business.status == .created && consultation.status == .created)
+        return SeededParties(institution: institution.id, expert: expert.id, business: business.id, consultation: consultation.id)
     }
 
-    func dispatchBody(_ parties: (institution: String, expert: String, business: String),
+    func dispatchBody(_ parties: SeededParties,
                       date: String = "2019-08-21", start: String = "10:30", end: String = "15:00") -> [String: Any?] {
         ["businessId": parties.business, "expertId": parties.expert, "institutionId": parties.institution,
-         "date": date, "start": start, "end": end, "place": "ばそな建設 本社会議室"]
+         "consultationId": parties.consultation, "date": date, "start": start, "end": end, "place": "ばそな建設 本社会議室"]
     }
+}
+
+/// Ids of the parties `seedParties` registered.
+struct SeededParties: Sendable {
+    var institution: String
+    var expert: String
+    var business: String
+    var consultation: String
 }

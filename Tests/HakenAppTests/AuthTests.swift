@@ -60,8 +60,8 @@ import Vapor
             let parties = try await app.seedParties()
             _ = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties))
             let actions = try await AuditEntryModel.query(on: app.db).sort(\.$seq).all().map(\.action)
-            #expect(actions == ["institution.create", "expert.create", "business.create", "dispatch.create"])
-            #expect(try await AuditLog.verify(on: app.db, key: app.haken.auditKey) == .intact(entries: 4))
+            #expect(actions == ["institution.create", "expert.create", "business.create", "consultation.create", "dispatch.create"])
+            #expect(try await AuditLog.verify(on: app.db, key: app.haken.auditKey) == .intact(entries: 5))
         }
     }
 

@@ -184,4 +184,75 @@ import Vapor
             #expect(try await app.call(.GET, "healthz").status == .ok)
         }
     }
+
+    /// CON-1: no dispatch without a consultation, nor with one held after the dispatch, nor
+    /// with another institution's consultation; the same dispatch twice is one dispatch.
+    @Test(arguments: TestDatabase.all)
+    func testCON1_aDispatchRestsOnTheInstitutionsEarlierConsultation(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            var body = app.dispatchBody(parties)
+            body["consultationId"] = nil
+            var response = try await app.call(.POST, "api/v1/dispatches", json: body)
+            #expect(response.status == .unprocessableEntity && response.field == "consultationId")
+
+            let later = try await app.call(.POST, "api/v1/consultations", json: [
+                "institutionId": parties.institution, "businessId": parties.business, "date": "2019-08-25", "consultedPerson": "派遣 太郎",
+                "photographed": true])
+            body = app.dispatchBody(parties)
+            body["consultationId"] = later.id
+            response = try await app.call(.POST, "api/v1/dispatches", json: body)
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.field == "consultationId")
+            #expect((response["errors"] as? [[String: Any]])?.first?["code"] as? String == "consultation_after_dispatch")
+
+            // Another institution's consulted business cannot be filed for with this one's name.
+            let other = try await app.call(.POST, "api/v1/institutions", json: ["name": "別の商工会", "kind": "商工会", "email": "other@example.jp"])
+            let elsewhere = try await app.call(.POST, "api/v1/consultations", json: [
+                "institutionId": other.id, "businessId": parties.business, "date": "2019-08-01", "consultedPerson": "派遣 太郎", "photographed": true])
+            body = app.dispatchBody(parties)
+            body["consultationId"] = elsewhere.id
+            response = try await app.call(.POST, "api/v1/dispatches", json: body)
+            #expect((response["errors"] as? [[String: Any]])?.first?["code"] as? String == "consultation_mismatch")
+
+            #expect(try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties)).status == .created)
+            let twice = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties))
+            #expect(twice.status == .conflict)
+            #expect((twice["errors"] as? [[String: Any]])?.first?["code"] as? String == "duplicate_dispatch")
+            #expect(try await DispatchModel.query(on: app.db).count() == 1)
+        }
+    }
+
+    /// REG-2 for every party: an institution may not take a business's, an expert's or another
+    /// institution's address (compared without case), nor the other way round.
+    @Test(arguments: TestDatabase.all)
+    func testREG2_oneAddressBelongsToOnePartyOfAnyKind(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            _ = try await app.seedParties()
+            for address in ["INFO@basona.example.jp", "basona@docomo.ne.jp", "Jiro@Example.jp", "yorozu@EXAMPLE.JP"] {
+                let response = try await app.call(.POST, "api/v1/institutions", json: ["name": "新しい商工会", "kind": "商工会", "email": address])
+                #expect(response.status == .conflict, "\(address)")
+                #expect(response.field == "email")
+            }
+            let expert = try await app.call(.POST, "api/v1/experts", json: ["name": "専門家三郎", "email": "YOROZU@example.jp"])
+            #expect(expert.status == .conflict)
+            #expect(try await InstitutionModel.query(on: app.db).count() == 1)
+        }
+    }
+
+    /// Names that would hide or reorder text, or that a report subject could never carry.
+    @Test(arguments: TestDatabase.all)
+    func controlAndBidiCharactersAndSlashesInNamesAreRefused(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            for name in ["ばそな\u{0}建設", "ばそな\r\n建設", "ばそな\u{7}建設", "\u{202E}設建なそば", "ばそな\u{2066}建設"] {
+                let response = try await app.call(.POST, "api/v1/businesses", json: ["name": name, "contactName": "派遣 太郎", "email": "x@example.jp"])
+                #expect(response.status == .unprocessableEntity, "\(name.unicodeScalars.map { String($0.value, radix: 16) })")
+                #expect(response.field == "name")
+            }
+            let slash = try await app.call(.POST, "api/v1/experts", json: ["name": "専門家/次郎", "email": "jiro2@example.jp"])
+            #expect(slash.status == .unprocessableEntity && slash.field == "name")
+            let fine = try await app.call(.POST, "api/v1/experts", json: ["name": "山田・佐藤", "email": "ys@example.jp"])
+            #expect(fine.status == .created)
+        }
+    }
 }

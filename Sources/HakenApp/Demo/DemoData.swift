@@ -72,8 +72,18 @@ public enum DemoData {
 
         func dispatch(_ business: UUID, _ expert: UUID, _ institution: UUID, _ date: CivilDate, _ start: String, _ end: String,
                       _ place: String, _ evidence: [(EvidenceKind, EvidenceStatus, String?)]) async throws {
-            let schedule = DispatchSchedule(date: date, start: TimeOfDay(hhmm: start)!, end: TimeOfDay(hhmm: end)!, place: place)
+            guard let startTime = TimeOfDay(hhmm: start), let endTime = TimeOfDay(hhmm: end) else { return }
+            let schedule = DispatchSchedule(date: date, start: startTime, end: endTime, place: place)
+            // CON-1: every dispatch rests on an in-person consultation at its institution, a week before.
+            let contact = try await BusinessModel.find(business, on: db)?.contactName ?? "ご担当者"
+            let consultation = ConsultationModel(institutionID: institution, businessID: business,
+                                                 consultation: Consultation(date: date.adding(days: -7), mode: .inPerson,
+                                                                            consultedPerson: contact, photographed: true))
+            try await consultation.create(on: db)
+            try await AuditLog.append(.init(actor: "demo", action: "consultation.create", subject: AuditLog.subject("consultation", consultation.id),
+                                            details: ["date": consultation.date, "consultedPerson": contact]), on: db, key: key, now: now)
             let model = DispatchModel(businessID: business, expertID: expert, institutionID: institution, schedule: schedule)
+            model.$consultation.id = consultation.id
             try await model.create(on: db)
             let id = try model.requireID()
             try await AuditLog.append(.init(actor: "demo", action: "dispatch.create", subject: AuditLog.subject("dispatch", id),

@@ -105,6 +105,11 @@ struct MailFactsLoader {
         func path(_ text: String) -> MailFacts.ReplyPath {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed == "<>" { return .nullSender }
+            // The usual envelope (`MAIL FROM:<a@b>` arrives as `a@b`) needs no address parser.
+            if trimmed.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !"<>(),;:\"\\[]".utf8.contains($0) }),
+               trimmed.utf8.filter({ $0 == UInt8(ascii: "@") }).count == 1 {
+                return .address(trimmed.lowercased())
+            }
             guard let address = AddressParser.addresses(trimmed).first else { return .unknown }
             return .address(address.lowercased())
         }

@@ -102,20 +102,22 @@ public struct MailProcessor: Sendable {
         let source = EvidenceWriter.Source(actor: "mail", receivedAt: loaded.receivedAt, mailID: row.id, sha256: row.contentHash,
                                            storedAt: row.receivedAt)
         for change in decision.evidence {
-            try await batch.evidence.record(change, source: source, now: now)
+            try await batch.evidence.record(change, source: source, audited: false, now: now)   // recorded in mail.process below
         }
         if let consent = decision.consent {
             try await batch.recordConsent(consent, receivedAt: loaded.receivedAt, note: "メールで受信（\(loaded.facts.senderAddress ?? "")）", now: now)
         }
         batch.finish(row.id, decision: decision, problems: mail.message.problems, mtaReceivedAt: loaded.mtaReceivedAt, now: now)
 
-        // NOTE-3: what was received, when, from whom, and what became of it.
+        // NOTE-3: what was received, when, from whom, and what became of it — including each
+        // evidence change, with the received and stored times and the raw message's digest.
         var details = ["status": decision.status.rawValue, "reason": decision.reason, "from": loaded.facts.senderAddress ?? "",
                        "subject": row.subject ?? "", "sha256": row.contentHash,
                        "receivedAt": AuditLog.timestamp(loaded.receivedAt), "storedAt": AuditLog.timestamp(row.receivedAt)]
         if let envelope = row.envelopeFrom { details["envelopeFrom"] = envelope }
         if let dispatchID = decision.dispatchID { details["dispatch"] = dispatchID.uuidString.lowercased() }
         for change in decision.evidence { details["evidence.\(change.kind.rawValue)"] = change.status.rawValue }
+        if let trust = decision.evidence.first?.trust { details["trust"] = trust.rawValue }
         if let consent = decision.consent { details["photoConsent"] = consent.fiscalYear.label }
         if !decision.flags.isEmpty { details["flags"] = decision.flags.map(\.rawValue).joined(separator: ",") }
         if let receipt = decision.receipt { details["receiptTo"] = receipt.to }

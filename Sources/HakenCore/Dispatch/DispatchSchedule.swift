@@ -1,3 +1,5 @@
+import Foundation
+
 /// CON-5: what the institution agrees with the business and the expert: date, start, end, place.
 public struct DispatchSchedule: Equatable, Sendable {
     public var date: CivilDate
@@ -57,6 +59,38 @@ public enum DispatchFiling {
         case .institution: return filerInstitutionID == institutionID ? nil : .otherInstitution
         case .business, .expert: return .notAllowed(filer)
         }
+    }
+
+    /// What a dispatch application needs to know of the consultation it rests on.
+    public struct ConsultationRecord: Equatable, Sendable {
+        public var businessID: UUID
+        public var institutionID: UUID
+        public var date: CivilDate
+
+        public init(businessID: UUID, institutionID: UUID, date: CivilDate) {
+            self.businessID = businessID
+            self.institutionID = institutionID
+            self.date = date
+        }
+    }
+
+    /// CON-1/CON-3: a dispatch rests on a consultation the same business had at the same
+    /// institution, on or before the day of the dispatch. Nil when it does.
+    public static func consultationProblem(_ consultation: ConsultationRecord?, businessID: UUID, institutionID: UUID,
+                                           dispatchDate: CivilDate) -> FieldError? {
+        guard let consultation else {
+            return FieldError(field: "consultationId", code: "consultation_required",
+                              message: "派遣の申請には、支援機関で行った経営相談の記録が必要です（CON-1）。経営相談を登録し、その ID を指定してください。")
+        }
+        guard consultation.businessID == businessID, consultation.institutionID == institutionID else {
+            return FieldError(field: "consultationId", code: "consultation_mismatch",
+                              message: "この経営相談は、指定の事業者が申請する支援機関で行ったものではありません（CON-1、CON-3）。")
+        }
+        guard consultation.date <= dispatchDate else {
+            return FieldError(field: "consultationId", code: "consultation_after_dispatch",
+                              message: "経営相談（\(JapaneseDateFormat.monthDayWeekday(consultation.date))）より前の日に派遣することはできません（CON-1）。")
+        }
+        return nil
     }
 
     /// The expert must not be the business itself: the same mail address, or the business's

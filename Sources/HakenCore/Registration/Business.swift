@@ -24,7 +24,8 @@ public struct AccountRegistration: Equatable, Sendable {
             check.add(FieldError(field: "password", code: "too_long", message: "パスワードは200文字以内にしてください。"))
         }
         try check.finish()
-        return AccountRegistration(email: email!, password: password)
+        guard let email else { throw ValidationFailure([.required("email", label: "メールアドレス")]) }
+        return AccountRegistration(email: email, password: password)
     }
 }
 
@@ -70,10 +71,7 @@ public struct BusinessProfile: Equatable, Sendable {
     public static func validate(_ input: Input) throws(ValidationFailure) -> BusinessProfile {
         var check = FieldChecker()
         let name = check.required(input.name, field: "name", label: "事業者名")
-        if name.contains("/") || name.contains("／") {
-            // The report subject is split on slashes (DAY-1), so a name containing one could never be read back.
-            check.add(FieldError(field: "name", code: "invalid_character", message: "事業者名に「/」は使えません（報告メールの件名の区切りに使うため）。"))
-        }
+        check.refuseSlash(name, field: "name", label: "事業者名")
         let kana = check.optional(input.kanaName, field: "kanaName", label: "事業者名（カナ）")
         if let kana, !isKana(kana) {
             check.add(FieldError(field: "kanaName", code: "invalid_format", message: "事業者名（カナ）はカタカナで入力してください。"))
@@ -100,8 +98,9 @@ public struct BusinessProfile: Equatable, Sendable {
             check.add(FieldError(field: "mobileEmail", code: "same_as_email", message: "携帯メールアドレスには登録メールアドレスと別のアドレスを入力してください。"))
         }
         try check.finish()
+        guard let email else { throw ValidationFailure([.required("email", label: "メールアドレス")]) }
         return BusinessProfile(name: name, kanaName: kana, corporateNumber: corporateNumber, address: address,
-                               phone: phone, contactName: contact, registeredEmail: email!, mobileEmail: mobile)
+                               phone: phone, contactName: contact, registeredEmail: email, mobileEmail: mobile)
     }
 
     /// Every address a time report may come from (DAY-3).

@@ -70,7 +70,8 @@ public struct InstitutionProfile: Equatable, Sendable {
         }
         let email = check.email(input.email, field: "email", label: "メールアドレス")
         try check.finish()
-        return InstitutionProfile(name: name, kind: kind!, email: email!)
+        guard let kind, let email else { throw ValidationFailure([.required("email", label: "メールアドレス")]) }
+        return InstitutionProfile(name: name, kind: kind, email: email)
     }
 }
 
@@ -89,9 +90,11 @@ public struct ExpertProfile: Equatable, Sendable {
     public static func validate(_ input: Input) throws(ValidationFailure) -> ExpertProfile {
         var check = FieldChecker()
         let name = check.required(input.name, field: "name", label: "専門家名")
+        check.refuseSlash(name, field: "name", label: "専門家名")
         let email = check.email(input.email, field: "email", label: "メールアドレス")
         try check.finish()
-        return ExpertProfile(name: name, email: email!)
+        guard let email else { throw ValidationFailure([.required("email", label: "メールアドレス")]) }
+        return ExpertProfile(name: name, email: email)
     }
 }
 

@@ -38,6 +38,8 @@ public struct FieldChecker: Sendable {
             add(.required(field, label: label))
         } else if text.count > maxLength {
             add(FieldError(field: field, code: "too_long", message: "\(label)は\(maxLength)文字以内で入力してください。"))
+        } else {
+            refuseInvisible(text, field: field, label: label)
         }
         return text
     }
@@ -47,8 +49,26 @@ public struct FieldChecker: Sendable {
         let text = (value ?? "").trimmingWhitespace
         if text.count > maxLength {
             add(FieldError(field: field, code: "too_long", message: "\(label)は\(maxLength)文字以内で入力してください。"))
+        } else {
+            refuseInvisible(text, field: field, label: label)
         }
         return text.isEmpty ? nil : text
+    }
+
+    /// Control characters (NUL, CR/LF, BEL, …) and bidirectional controls (U+202E and its kin)
+    /// in a one-line field: they hide or reorder what a person reads in lists, mails and logs.
+    mutating func refuseInvisible(_ text: String, field: String, label: String) {
+        guard text.unicodeScalars.contains(where: \.isInvisibleControl) else { return }
+        add(FieldError(field: field, code: "invalid_character",
+                       message: "\(label)に改行・制御文字・文字の向きを変える記号は使えません。"))
+    }
+
+    /// A name that appears in report subjects (DAY-1: business and expert), which are split
+    /// on slashes: a name containing one could never be read back.
+    public mutating func refuseSlash(_ name: String, field: String, label: String) {
+        if name.contains("/") || name.contains("／") {
+            add(FieldError(field: field, code: "invalid_character", message: "\(label)に「/」は使えません（報告メールの件名の区切りに使うため）。"))
+        }
     }
 
     public func finish() throws(ValidationFailure) {
@@ -67,6 +87,14 @@ extension String {
 }
 
 extension Unicode.Scalar {
+    /// C0 and C1 controls, DEL, and the bidirectional formatting characters.
+    public var isInvisibleControl: Bool {
+        switch value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
     /// Unicode's White_Space property (the ideographic space included), answered without
     /// the property table: the list is short and fixed, and this runs for every character
     /// of every subject and name.

@@ -205,7 +205,9 @@ public enum AuditLog {
     /// `2019-08-21T10:30:00.123+09:00`: Tokyo time with milliseconds, written by hand
     /// (a formatter per entry was a visible part of processing a mail).
     public static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let range = TokyoClock.secondsRange   // any Date, even a nonsense one, gives a timestamp rather than a trap
+        let clamped = date.timeIntervalSince1970.isNaN ? 0 : min(max(date.timeIntervalSince1970, range.lowerBound), range.upperBound)
+        let milliseconds = Int((clamped * 1000).rounded(.down))
         let local = TokyoClock.local(secondsSince1970: Double(milliseconds) / 1000)
         let withinMinute = ((milliseconds % 60_000) + 60_000) % 60_000
         let seconds = withinMinute / 1000, millis = withinMinute % 1000

@@ -90,8 +90,10 @@ public final class EvidenceWriter: @unchecked Sendable {
     // MARK: - Writes
 
     /// Creates or replaces one checklist item. Whether it may replace is the caller's
-    /// decision (`EvidenceReplacement`); the writer writes.
-    public func record(_ change: EvidenceChange, source: Source, now: Date) async throws {
+    /// decision (`EvidenceReplacement`); the writer writes. `audited: false` when the caller's
+    /// own entry in the same chain records the change with its times and digest (the mail
+    /// batch's `mail.process`): one entry per received mail, not one per item it changes.
+    public func record(_ change: EvidenceChange, source: Source, audited: Bool = true, now: Date) async throws {
         try await load([change.dispatchID])
         let existing = checklists[change.dispatchID]?[change.kind]
         let id = existing?.id ?? UUID()
@@ -111,6 +113,7 @@ public final class EvidenceWriter: @unchecked Sendable {
         }
         checklists[change.dispatchID, default: [:]][change.kind] = Item(id: id, status: change.status, trust: change.trust,
                                                                         receivedAt: source.receivedAt)
+        guard audited else { return }
         var details = ["kind": change.kind.rawValue, "status": change.status.rawValue, "trust": change.trust.rawValue,
                        "receivedAt": AuditLog.timestamp(source.receivedAt)]
         if let mail = source.mailID { details["mail"] = mail.uuidString.lowercased() }

@@ -12,6 +12,7 @@ public enum HakenMigrations {
         M007_InlineRawMail(),
         M008_SenderTrust(),
         M009_KeyedAuditChain(),
+        M010_RegisteredAddresses(),
     ]
 
     public static func register(on migrations: Migrations) {

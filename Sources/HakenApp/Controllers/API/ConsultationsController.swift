@@ -31,6 +31,9 @@ enum ConsultationsController {
             for fieldError in error.errors { check.add(fieldError) }
         }
         try check.finish()
+        guard let institutionID, let businessID, let consultation else {
+            throw APIError.field("date", code: "required", message: "入力を確認してください。")
+        }
         if principal.role == .institution && principal.partyID != institutionID { throw APIError.forbidden }
         var missing = FieldChecker()
         if try await InstitutionModel.find(institutionID, on: req.db) == nil {
@@ -41,7 +44,7 @@ enum ConsultationsController {
         }
         try missing.finish()
 
-        let model = ConsultationModel(institutionID: institutionID!, businessID: businessID!, consultation: consultation!)
+        let model = ConsultationModel(institutionID: institutionID, businessID: businessID, consultation: consultation)
         try await req.db.hakenTransaction { db in
             try await model.create(on: db)
             try await AuditLog.append(.init(actor: principal.actor, action: "consultation.create", subject: AuditLog.subject("consultation", try model.requireID()),

@@ -27,10 +27,13 @@ enum DispatchesController {
         let businessID = check.uuid(input.businessId, field: "businessId", label: "事業者ID")
         let expertID = check.uuid(input.expertId, field: "expertId", label: "専門家ID")
         let institutionID = check.uuid(input.institutionId, field: "institutionId", label: "支援機関ID")
-        let consultationID = input.consultationId.flatMap { $0.isEmpty ? nil : check.uuid($0, field: "consultationId", label: "相談ID") }
+        let consultationID = check.uuid(input.consultationId, field: "consultationId", label: "経営相談ID")
         try check.finish()
+        guard let schedule, let businessID, let expertID, let institutionID, let consultationID else {
+            throw APIError.field("date", code: "required", message: "入力を確認してください。")
+        }
 
-        switch DispatchFiling.check(filer: principal.role, filerInstitutionID: principal.partyID?.uuidString, institutionID: institutionID!.uuidString) {
+        switch DispatchFiling.check(filer: principal.role, filerInstitutionID: principal.partyID?.uuidString, institutionID: institutionID.uuidString) {
         case nil: break
         case .otherInstitution:
             throw APIError(.forbidden, code: "forbidden", reason: "他の支援機関の名義で派遣を申請することはできません（CON-3）。")
@@ -41,33 +44,44 @@ enum DispatchesController {
         let business = try await BusinessModel.find(businessID, on: req.db)
         let expert = try await ExpertModel.find(expertID, on: req.db)
         let institution = try await InstitutionModel.find(institutionID, on: req.db)
+        let consultation = try await ConsultationModel.find(consultationID, on: req.db)
         var missing = FieldChecker()
         if business == nil { missing.add(notFound("businessId", "事業者")) }
         if expert == nil { missing.add(notFound("expertId", "専門家")) }
         if institution == nil { missing.add(notFound("institutionId", "支援機関")) }
-        if let consultationID {
-            let consultation = try await ConsultationModel.find(consultationID, on: req.db)
-            if consultation == nil {
-                missing.add(notFound("consultationId", "経営相談"))
-            } else if consultation?.$business.id != businessID || consultation?.$institution.id != institutionID {
-                missing.add(FieldError(field: "consultationId", code: "consultation_mismatch",
-                                       message: "この経営相談は指定の事業者・支援機関のものではありません。"))
-            }
-        }
+        if consultation == nil { missing.add(notFound("consultationId", "経営相談")) }
         try missing.finish()
-        guard let business, let expert else { throw APIError.notFound("事業者または専門家") }
+        guard let business, let expert, let consultation else { throw APIError.notFound("事業者または専門家") }
+        let record = CivilDate(iso: consultation.date).map {
+            DispatchFiling.ConsultationRecord(businessID: consultation.$business.id, institutionID: consultation.$institution.id, date: $0)
+        }
+        if let problem = DispatchFiling.consultationProblem(record, businessID: businessID, institutionID: institutionID, dispatchDate: schedule.date) {
+            throw APIError.validation(ValidationFailure([problem]))
+        }
         guard let expertEmail = EmailAddress(expert.email) else { throw StoredValueError(what: "expert email") }
         if DispatchFiling.expertIsTheBusiness(expertEmail: expertEmail, expertName: expert.name, business: try business.profile()) {
             throw APIError.field("expertId", code: "expert_is_business", message: "派遣先の事業者自身を専門家に指定することはできません。")
         }
+        // The same visit filed twice (a double click, a retried request) is one dispatch.
+        let twin = try await DispatchModel.query(on: req.db)
+            .filter(\.$business.$id == businessID).filter(\.$expert.$id == expertID)
+            .filter(\.$date == schedule.date.iso).filter(\.$startTime == schedule.start.hhmm).filter(\.$endTime == schedule.end.hhmm)
+            .filter(\.$cancelled == false).first()
+        if let twin {
+            throw APIError.field("date", code: "duplicate_dispatch",
+                                 message: "同じ事業者・専門家・日時の派遣が既に申請されています（派遣ID \(try twin.requireID().uuidString.lowercased())）。",
+                                 status: .conflict)
+        }
 
-        let dispatch = DispatchModel(businessID: businessID!, expertID: expertID!, institutionID: institutionID!, schedule: schedule!)
+        let dispatch = DispatchModel(businessID: businessID, expertID: expertID, institutionID: institutionID, schedule: schedule)
         dispatch.$consultation.id = consultationID
         try await req.db.hakenTransaction { db in
             try await dispatch.create(on: db)
             try await AuditLog.append(.init(actor: principal.actor, action: "dispatch.create", subject: AuditLog.subject("dispatch", try dispatch.requireID()),
-                                            details: ["business": business.name, "expert": expert.name, "date": schedule!.date.iso,
-                                                      "start": schedule!.start.hhmm, "end": schedule!.end.hhmm, "place": schedule!.place]), on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
+                                            details: ["business": business.name, "expert": expert.name, "date": schedule.date.iso,
+                                                      "start": schedule.start.hhmm, "end": schedule.end.hhmm, "place": schedule.place,
+                                                      "consultation": consultationID.uuidString.lowercased()]),
+                                      on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         }
         return try await PartiesController.created(dispatch.requireID(), path: "dispatches", req: req)
     }
