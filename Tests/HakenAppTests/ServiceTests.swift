@@ -15,7 +15,15 @@ import VaporTesting
             let health = try await app.call(.GET, "healthz", token: nil)
             #expect(health.status == .ok)
             #expect(health["status"] as? String == "ok")
-            let metrics = try await app.testing().sendRequest(.GET, "metrics")
+            // Metrics are not for strangers, nor for a business's token; the secretariat reads them.
+            #expect(try await app.testing().sendRequest(.GET, "metrics").status == .unauthorized)
+            let parties = try await app.seedParties()
+            let business = try await APITokens.issue(role: .business, partyID: UUID(uuidString: parties.business), label: "b", on: app.db,
+                                                     key: app.haken.auditKey)
+            #expect(try await app.call(.GET, "metrics", token: business).status == .forbidden)
+            let metrics = try await app.testing().sendRequest(.GET, "metrics") {
+                $0.headers.bearerAuthorization = BearerAuthorization(token: adminToken)
+            }
             #expect(metrics.status == .ok)
             #expect(metrics.headers.contentType?.subType == "plain")
             #expect(metrics.body.string.contains("http_requests_total"))
@@ -54,7 +62,11 @@ import VaporTesting
             #expect(html.contains("2019年8月22日(木)（令和元年8月22日）"))
             #expect(html.contains("2019年度（令和元年度）"))
             #expect(html.contains("受付中"))
+            #expect(html.range(of: #"[0-9]+ 件"#, options: .regularExpression) == nil && !html.contains("登録状況"))   // no data on a public page
             #expect(page.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("'unsafe-inline'") == true)   // styles only
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self';") == true)
         }
     }
 }
@@ -76,7 +88,7 @@ import VaporTesting
             }
         }
         try await TestDatabase.sqlite.withHakenApp { app in
-            let registered = Set(app.routes.all.compactMap { route -> String? in
+            let registered = Set(app.routes.all.filter { $0.userInfo["methodNotAllowed"] == nil }.compactMap { route -> String? in
                 let path = "/" + route.path.map { component -> String in
                     if case .parameter(let name) = component { return "{\(name)}" }
                     return component.description
@@ -84,6 +96,65 @@ import VaporTesting
                 return path == "/" ? nil : "\(route.method.rawValue) \(path)"
             })
             #expect(registered == documented)
+        }
+    }
+
+    /// Bodies the API refuses get the documented Japanese error shape: too large (413, once a
+    /// 500), empty (not an English 422), a method the path does not have (405 with Allow),
+    /// an unknown path (404); and every answer carries the security headers.
+    @Test(arguments: TestDatabase.all)
+    func refusalsHaveTheDocumentedShape(database: TestDatabase) async throws {
+        var mail = MailSettings()
+        mail.maxMessageSize = 1024 * 1024
+        try await database.withHakenApp(mail: mail) { app in
+            let huge = try await app.call(.POST, "api/v1/inbound-mail", rawBody: String(repeating: "x", count: 2 * 1024 * 1024))
+            #expect(huge.status == .payloadTooLarge)
+            #expect(huge.code == "payload_too_large")
+            let empty = try await app.call(.POST, "api/v1/experts", rawBody: "")
+            #expect([.badRequest, .unprocessableEntity].contains(empty.status))
+            #expect((empty["reason"] as? String)?.unicodeScalars.contains { $0.value > 0x3000 } == true)   // Japanese
+            #expect(empty["error"] as? Bool == true)
+            for method in [HTTPMethod.PUT, .DELETE, .PATCH] {
+                let response = try await app.testing().sendRequest(method, "api/v1/experts") {
+                    $0.headers.bearerAuthorization = BearerAuthorization(token: adminToken)
+                }
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers.first(name: .allow) == "POST")
+                #expect(response.headers.first(name: "Content-Security-Policy") != nil)
+            }
+            let missing = try await app.call(.GET, "api/v1/nothing-here")
+            #expect(missing.status == .notFound)
+            #expect(missing.code == "not_found")
+        }
+    }
+
+    /// Every Location a create answers can be read back by whom it concerns, and by nobody else.
+    @Test(arguments: TestDatabase.all)
+    func locationsCanBeReadBackWithPermission(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            let key = app.haken.auditKey
+            let business = try await APITokens.issue(role: .business, partyID: UUID(uuidString: parties.business), label: "b", on: app.db, key: key)
+            let institution = try await APITokens.issue(role: .institution, partyID: UUID(uuidString: parties.institution), label: "i", on: app.db, key: key)
+            let expert = try await APITokens.issue(role: .expert, partyID: UUID(uuidString: parties.expert), label: "e", on: app.db, key: key)
+            let created = try await app.call(.POST, "api/v1/experts", json: ["name": "専門家三郎", "email": "saburo@example.jp"])
+            let location = try #require(created.headers.first(name: .location))
+            #expect(try await app.call(.GET, String(location.dropFirst())).status == .ok)
+            let expectations: [(String, String, HTTPStatus)] = [
+                ("api/v1/businesses/\(parties.business)", business, .ok), ("api/v1/businesses/\(parties.business)", institution, .ok),
+                ("api/v1/businesses/\(parties.business)", expert, .forbidden),
+                ("api/v1/institutions/\(parties.institution)", institution, .ok), ("api/v1/institutions/\(parties.institution)", business, .forbidden),
+                ("api/v1/experts/\(parties.expert)", expert, .ok), ("api/v1/experts/\(parties.expert)", institution, .ok),
+                ("api/v1/experts/\(parties.expert)", business, .forbidden),
+                ("api/v1/consultations/\(parties.consultation)", institution, .ok), ("api/v1/consultations/\(parties.consultation)", business, .ok),
+                ("api/v1/consultations/\(parties.consultation)", expert, .forbidden),
+                ("api/v1/consultations/\(UUID().uuidString)", expert, .forbidden),
+                ("api/v1/businesses/\(UUID().uuidString)", adminToken, .notFound),
+            ]
+            for (path, token, status) in expectations {
+                #expect(try await app.call(.GET, path, token: token).status == status, "\(path)")
+            }
+            #expect(try await app.call(.GET, "api/v1/businesses/\(parties.business)")["mobileVerified"] as? Bool == false)
         }
     }
 }

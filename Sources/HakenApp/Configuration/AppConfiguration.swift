@@ -25,6 +25,9 @@ public struct AppConfiguration: Sendable {
         ProgrammePeriod.standard(today: today, firstYear: programmeFirstYear, lastYear: programmeLastYear)
     }
 
+    /// `HAKEN_METRICS_TOKEN`: a bearer token for the Prometheus scraper (besides the secretariat's).
+    public var metricsToken: String?
+
     /// `HAKEN_PUBLIC_URL`: where people reach this server (links in mail); default `http://HOST:PORT`.
     public var publicURL: String = ""
 
@@ -86,6 +89,10 @@ public struct AppConfiguration: Sendable {
         configuration.programmeLastYear = try year("HAKEN_PROGRAMME_LAST_YEAR")
         if let first = configuration.programmeFirstYear, let last = configuration.programmeLastYear, last < first {
             throw Problem.invalidNumber("HAKEN_PROGRAMME_LAST_YEAR (not before HAKEN_PROGRAMME_FIRST_YEAR)", String(last))
+        }
+        if let metrics = value("HAKEN_METRICS_TOKEN") {
+            guard metrics.count >= 16 else { throw Problem.invalidNumber("HAKEN_METRICS_TOKEN (at least 16 characters)", "…") }
+            configuration.metricsToken = metrics
         }
         if let keyFile = value("HAKEN_AUDIT_KEY_FILE") {
             configuration.auditKeyFiles.keyFile = URL(fileURLWithPath: keyFile).standardizedFileURL

@@ -4,15 +4,14 @@ import HakenStore
 import Leaf
 import Vapor
 
-/// The front page: what HakenDesk is, and today as the secretariat reads it.
+/// The front page: what HakenDesk is, today as the secretariat reads it, and how to report.
+/// Public, so it shows no data of the programme (not even counts).
 enum HomeController {
     struct Context: Encodable {
         var today: String
         var todayEra: String
         var fiscalYear: String
         var officeStatus: String
-        var dispatchCount: Int
-        var businessCount: Int
     }
 
     static func index(req: Request) async throws -> View {
@@ -26,9 +25,7 @@ enum HomeController {
             today: JapaneseDateFormat.full(now.date),
             todayEra: JapaneseEra.format(now.date) ?? "",
             fiscalYear: "\(fiscalYear.label)（\(fiscalYear.eraLabel)）",
-            officeStatus: status,
-            dispatchCount: try await DispatchModel.query(on: req.db).count(),
-            businessCount: try await BusinessModel.query(on: req.db).count()
+            officeStatus: status
         )
         return try await req.view.render("index", context)
     }

@@ -1,4 +1,5 @@
 import HakenCore
+import NIOCore
 import Vapor
 
 /// A 4xx answer with a JSON body that names the field and the reason, in Japanese, so a
@@ -8,12 +9,15 @@ public struct APIError: AbortError, Sendable {
     public var code: String
     public var reason: String
     public var errors: [FieldError]
+    /// Extra headers of the answer (`Allow` with a 405).
+    public var headers: HTTPHeaders = [:]
 
-    public init(_ status: HTTPResponseStatus, code: String, reason: String, errors: [FieldError] = []) {
+    public init(_ status: HTTPResponseStatus, code: String, reason: String, errors: [FieldError] = [], headers: HTTPHeaders = [:]) {
         self.status = status
         self.code = code
         self.reason = reason
         self.errors = errors
+        self.headers = headers
     }
 
     public static func validation(_ failure: ValidationFailure) -> APIError {
@@ -64,7 +68,12 @@ struct JSONErrorMiddleware: AsyncMiddleware {
         switch error {
         case let api as APIError:
             status = api.status
+            headers = api.headers
             body = ErrorBody(code: api.code, reason: api.reason, field: api.errors.first?.field, errors: api.errors)
+        case is NIOTooManyBytesError:
+            // A body over the route's limit (a 50 MB POST to the mail pipe): refused, not a crash or a 500.
+            status = .payloadTooLarge
+            body = ErrorBody(code: "payload_too_large", reason: "送信されたデータが大きすぎます。", field: nil, errors: [])
         case let failure as ValidationFailure:
             let api = APIError.validation(failure)
             status = api.status
@@ -103,6 +112,7 @@ struct JSONErrorMiddleware: AsyncMiddleware {
         case 405: return "method_not_allowed"
         case 413: return "payload_too_large"
         case 415: return "unsupported_media_type"
+        case 422: return "invalid_body"
         default: return "http_\(status.code)"
         }
     }
@@ -112,6 +122,7 @@ struct JSONErrorMiddleware: AsyncMiddleware {
         case 404: return "指定されたページまたはリソースが見つかりません。"
         case 405: return "このメソッドは使えません。"
         case 413: return "送信されたデータが大きすぎます。"
+        case 422: return "リクエスト本文を読めませんでした。JSON（Content-Type: application/json）で送信してください。"
         case 415: return "Content-Type: application/json で送信してください。"
         case 400: return "リクエストの形式が正しくありません。" + (abort.reason.isEmpty ? "" : "（\(abort.reason)）")
         default: return abort.reason
