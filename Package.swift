@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "hakendesk", targets: ["hakendesk"]),
         // For the fuzzing package in Fuzz/, which builds the reader with libFuzzer.
         .library(name: "HakenMail", targets: ["HakenMail"]),
+        .library(name: "HakenCore", targets: ["HakenCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),

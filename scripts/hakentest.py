@@ -52,3 +52,37 @@ def stored_mail(http_port, token):
         if page * 500 >= int(headers["X-Total-Count"]):
             return seen
         page += 1
+
+
+def serve(binary, data_dir, args=("serve",), **settings):
+    """Starts `hakendesk serve` on free ports with the given HAKEN_* settings (SMTP off unless
+    HAKEN_SMTP_PORT is given); returns (process, http_port) once /healthz answers."""
+    import os
+    import subprocess
+    http_port = free_port()
+    env = dict(os.environ, HAKEN_DATA_DIR=data_dir, HAKEN_HTTP_PORT=str(http_port), HAKEN_SMTP_PORT="0", LOG_LEVEL="warning")
+    env.update({name: str(value) for name, value in settings.items()})
+    log = open(os.path.join(data_dir, "serve.log"), "ab")
+    process = subprocess.Popen([binary, *args], env=env, stdout=log, stderr=log)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/healthz", timeout=1):
+                return process, http_port
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"hakendesk exited with {process.returncode}; see {data_dir}/serve.log")
+            time.sleep(0.2)
+    raise RuntimeError("hakendesk did not start")
+
+
+def stop(process, seconds=20):
+    """SIGTERM, then SIGKILL after `seconds`."""
+    import signal
+    import subprocess
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -72,3 +72,43 @@ import Testing
         #expect(MailDate.parse("yesterday") == nil)
     }
 }
+
+/// What processing reads from headers besides the report: our MTA's Received time (DEC-1),
+/// trusted authentication results, and pictures by their bytes.
+@Suite struct HeaderSignalTests {
+    static func headers(_ lines: [String]) -> HeaderBlock {
+        MailReader.read(Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)).headers
+    }
+
+    @Test("DEC-1: the first Received field written by our trusted MTA gives the time; others are ignored")
+    func receivedByTheTrustedMTA() {
+        let block = Self.headers([
+            "Received: from relay by mx.other.example; Wed, 21 Aug 2019 09:00:00 +0900",
+            "Received: from phone.example (phone [192.0.2.1])\r\n\tby MX.Haken.Example (Postfix) with ESMTPS id 1; Wed, 21 Aug 2019 10:33:00 +0900",
+            "Received: from forged by mx.haken.example; Wed, 21 Aug 2019 16:00:00 +0900",
+        ])
+        #expect(ReceivedTime.byTrustedMTA(block, host: "mx.haken.example") == 1_566_351_180)
+        #expect(ReceivedTime.byTrustedMTA(block, host: "nobody.example") == nil)
+        #expect(ReceivedTime.byTrustedMTA(Self.headers(["Received: by mx.haken.example; Wed, 21 Aug 999999999999999999 10:33:00 +0900"]),
+                                          host: "mx.haken.example") == nil)   // a year that would overflow is no date
+        #expect(MailDate.parse("Wed, 21 Aug 99999999999999 10:30:00 +0900") == nil)
+    }
+
+    @Test("Authentication-Results count only from the trusted authserv-id")
+    func trustedAuthenticationResults() {
+        let block = Self.headers(["Authentication-Results: mx.elsewhere.example; dmarc=fail",
+                                  "Authentication-Results: MX.haken.example; spf=softfail smtp.mailfrom=x; dkim=pass; dmarc=fail (p=reject)"])
+        #expect(AuthenticationResults.failures(block, trustedAuthservID: "mx.haken.example") == ["spf=softfail", "dmarc=fail"])
+        #expect(AuthenticationResults.failures(block, trustedAuthservID: nil).isEmpty)
+    }
+
+    @Test("Pictures are known by their first bytes, never by their declared type")
+    func picturesBySniffing() {
+        #expect(ImageFormat.sniff([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46, 0x49, 0x46, 0, 1]) == .jpeg)
+        #expect(ImageFormat.sniff([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]) == .png)
+        #expect(ImageFormat.sniff(Array("\0\0\0\u{18}ftypheic".utf8)) == .heic)
+        #expect(ImageFormat.sniff(Array("RIFF\0\0\0\0WEBP".utf8)) == .webp)
+        #expect(ImageFormat.sniff(Array("not a picture".utf8)) == nil)
+        #expect(ImageFormat.sniff([]) == nil)
+    }
+}

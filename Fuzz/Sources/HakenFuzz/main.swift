@@ -1,3 +1,5 @@
+import Foundation
+import HakenCore
 import HakenMail
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +16,36 @@ func LLVMFuzzerRunDriver(
 ) -> Int32
 
 enum Target: String {
-    case mime, words, subject
+    case mime, words, subject, api
+}
+
+/// The API's request bodies, decoded as the controllers decode them and validated by the same
+/// functions: never a crash, and whatever validates keeps the promises the rules make.
+func fuzzAPI(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let data = Data(bytes)
+    let decoder = JSONDecoder()
+    let period = ProgrammePeriod.standard(today: CivilDate(year: 2026, month: 11, day: 30) ?? CivilDate(dayNumber: 20_787))
+    func clean(_ text: String) -> Bool { !text.unicodeScalars.contains(where: \.isInvisibleControl) && text == text.trimmingWhitespace }
+    if let input = try? decoder.decode(BusinessProfile.Input.self, from: data), let profile = try? BusinessProfile.validate(input) {
+        if !clean(profile.name) || profile.name.contains("/") || profile.name.isEmpty { fatalError("business name accepted: \(profile.name)") }
+    }
+    if let input = try? decoder.decode(ExpertProfile.Input.self, from: data), let profile = try? ExpertProfile.validate(input) {
+        if !clean(profile.name) || profile.name.contains("/") { fatalError("expert name accepted: \(profile.name)") }
+    }
+    if let input = try? decoder.decode(InstitutionProfile.Input.self, from: data) {
+        _ = try? InstitutionProfile.validate(input)
+    }
+    if let input = try? decoder.decode(Consultation.Input.self, from: data), let consultation = try? Consultation.validate(input, period: period) {
+        if !period.contains(consultation.date) || !clean(consultation.consultedPerson) { fatalError("consultation accepted: \(consultation)") }
+    }
+    if let input = try? decoder.decode(DispatchSchedule.Input.self, from: data) {
+        var check = FieldChecker()
+        if let schedule = DispatchSchedule.validate(input, period: period, into: &check) {
+            if !(schedule.start < schedule.end) || !period.contains(schedule.date) || !check.errors.isEmpty { fatalError("schedule accepted: \(schedule)") }
+            _ = DispatchDeadline.standard(for: schedule.date)
+            _ = FiscalYear(containing: schedule.date).eraLabel
+        }
+    }
 }
 
 nonisolated(unsafe) var target = Target.mime
@@ -30,15 +61,19 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let total = message.attachments.reduce(0) { $0 + $1.size }
         if total != decoded { fatalError("attachment sizes \(total) != decoded \(decoded)") }
         _ = message.inspectJSON(receivedAt: 1_566_351_000).rendered
+        _ = ReceivedTime.byTrustedMTA(message.headers, host: "mx.haken.example")
+        _ = AuthenticationResults.failures(message.headers, trustedAuthservID: "mx.haken.example")
     case .words:
         let text = String(decoding: bytes, as: UTF8.self)
         _ = EncodedWords.decode(text)
         _ = HeaderParameters.parse(text)
         _ = AddressParser.addresses(text)
-        _ = MailDate.parse(text)
+        if let date = MailDate.parse(text) { _ = date.secondsSince1970; _ = date.iso8601 }
         for charset in ["ISO-2022-JP", "Shift_JIS", "EUC-JP", "UTF-8", "US-ASCII", "x-unknown"] {
             _ = Charsets.decode(bytes, charset: charset)
         }
+    case .api:
+        fuzzAPI(bytes)
     case .subject:
         let text = String(decoding: bytes, as: UTF8.self)
         if case .report(let report) = ReportSubjectReader.read(text) {

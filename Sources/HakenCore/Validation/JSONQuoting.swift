@@ -3,6 +3,16 @@
 public enum JSONQuoting {
     public static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Almost no value needs escaping: then it is appended whole, not scalar by scalar (the
+        // audit chain quotes every field of every entry). 0xE2 leads U+2028/2029, so any text
+        // with it takes the careful path below.
+        var copy = text
+        let plain = copy.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 } }
+        if plain {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

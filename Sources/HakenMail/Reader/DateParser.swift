@@ -39,6 +39,8 @@ public enum MailDate {
               let month = months.firstIndex(of: String(tokens[1].asciiLowercased.prefix(3))).map({ $0 + 1 }),
               var year = Int(tokens[2]) else { return nil }
         if tokens[2].count <= 2 { year += year < 50 ? 2000 : 1900 } else if tokens[2].count == 3 { year += 1900 }
+        // A year a mail can carry: beyond it, the conversion to seconds would overflow.
+        guard (1...9999).contains(year) else { return nil }
         let clock = tokens[3].split(separator: ":").map { Int($0) }
         guard clock.count >= 2, clock.allSatisfy({ $0 != nil }), let hour = clock[0], let minute = clock[1],
               (0...23).contains(hour), (0...59).contains(minute) else { return nil }

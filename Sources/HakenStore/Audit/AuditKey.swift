@@ -7,9 +7,20 @@ import HakenCore
 /// key cannot recompute the chain after changing or removing entries.
 public struct AuditKey: Sendable {
     private let bytes: [UInt8]
-    var key: SymmetricKey { SymmetricKey(data: bytes) }
+    private let box: KeyBox
 
-    public init(bytes: [UInt8]) { self.bytes = bytes }
+    /// `SymmetricKey` is immutable but not declared Sendable; made once, shared read-only.
+    private final class KeyBox: @unchecked Sendable {
+        let key: SymmetricKey
+        init(_ key: SymmetricKey) { self.key = key }
+    }
+
+    var key: SymmetricKey { box.key }
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        self.box = KeyBox(SymmetricKey(data: bytes))
+    }
 
     public static func random() -> AuditKey {
         AuditKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
