@@ -35,7 +35,7 @@ def main():
                               "-H", f"Authorization: Bearer {TOKEN}", "--report-dir", os.path.join(data_dir, "report")],
                              capture_output=True, text=True, timeout=1800)
         output = run.stdout + run.stderr
-        print(output[-6000:])
+        print(output)
     finally:
         hakentest.stop(process)
     ok = run.returncode == 0

@@ -20,6 +20,7 @@ public func configure(_ app: Application, _ configuration: AppConfiguration, res
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(JSONErrorMiddleware())
+    app.middleware.use(MethodNotAllowedMiddleware())
 
     try configuration.store.register(on: app.databases)
     try await configuration.store.prepare(app.db)

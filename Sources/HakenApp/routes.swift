@@ -30,24 +30,5 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     api.get("dispatches", ":id", use: DispatchesController.show)
     api.get("mail", use: MailController.list)
     api.on(.POST, "inbound-mail", body: .stream, use: MailController.inbound)
-    answerOtherMethodsWith405(app)
-}
-
-/// A known path asked with a method it does not have answers 405 with `Allow` (not 404).
-func answerOtherMethodsWith405(_ app: Application) {
-    var byPath: [String: (path: [PathComponent], methods: Set<String>)] = [:]
-    for route in app.routes.all {
-        let key = route.path.map(\.description).joined(separator: "/")
-        byPath[key, default: (route.path, [])].methods.insert(route.method.rawValue)
-    }
-    for (_, entry) in byPath {
-        let allowed = entry.methods.sorted().joined(separator: ", ")
-        for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] where !entry.methods.contains(method.rawValue) {
-            let route = app.on(method, entry.path) { _ -> Response in
-                throw APIError(.methodNotAllowed, code: "method_not_allowed", reason: "このアドレスで使えるメソッドは \(allowed) です。",
-                               headers: ["Allow": allowed])
-            }
-            route.userInfo["methodNotAllowed"] = true
-        }
-    }
+    app.haken.routeTable = RouteTable(app.routes.all)
 }

@@ -42,7 +42,7 @@ public struct Consultation: Equatable, Sendable {
         switch modeText {
         case "in_person", "対面", "": mode = .inPerson
         case "phone", "online", "電話", "オンライン":
-            if let measure = input.disasterMeasure?.trimmingWhitespace, !measure.isEmpty {
+            if let measure = check.optional(input.disasterMeasure, field: "disasterMeasure", label: "災害時の特例措置名") {
                 mode = .remote(disasterMeasure: measure)
             } else {
                 check.add(FieldError(field: "mode", code: "in_person_required",
@@ -65,8 +65,11 @@ extension FieldChecker {
     /// A required `YYYY-MM-DD` date that exists, within the programme's fiscal years when
     /// `period` is given (DEC-13).
     public mutating func date(_ value: String?, field: String, label: String, within period: ProgrammePeriod? = nil) -> CivilDate? {
-        let text = required(value, field: field, label: label, maxLength: 100)
-        guard !text.isEmpty else { return nil }
+        // Exactly YYYY-MM-DD, nothing around it (what a date input sends, and what the contract says).
+        guard let text = value, !text.trimmingWhitespace.isEmpty else {
+            add(.required(field, label: label))
+            return nil
+        }
         guard let date = CivilDate(iso: text) else {
             add(FieldError(field: field, code: "invalid_date", message: "\(label)は実在する日付を YYYY-MM-DD 形式で入力してください（例: 2019-08-21）。"))
             return nil
@@ -80,8 +83,10 @@ extension FieldChecker {
 
     /// A required 24-hour `HH:MM` time.
     public mutating func time(_ value: String?, field: String, label: String) -> TimeOfDay? {
-        let text = required(value, field: field, label: label, maxLength: 100)
-        guard !text.isEmpty else { return nil }
+        guard let text = value, !text.trimmingWhitespace.isEmpty else {
+            add(.required(field, label: label))
+            return nil
+        }
         guard let time = TimeOfDay(hhmm: text) else {
             add(FieldError(field: field, code: "invalid_time", message: "\(label)は24時間制の HH:MM 形式で入力してください（例: 10:30）。"))
             return nil

@@ -10,10 +10,12 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         guard let at = trimmed.lastIndex(of: "@") else { return nil }
         let local = String(trimmed[..<at])
         let domain = String(trimmed[trimmed.index(after: at)...]).lowercased()
-        guard !local.isEmpty, local.count <= 64, !domain.isEmpty, domain.count <= 253,
+        // The domain in ASCII (an internationalised one in its xn-- form, as mail carries it);
+        // lengths in code points. openapi.yaml states the same rule as a pattern.
+        guard !local.isEmpty, local.unicodeScalars.count <= 64, !domain.isEmpty, domain.unicodeScalars.count <= 253,
               domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains(".."),
-              local.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0 != "@" && $0 != "<" && $0 != ">" && $0 != "," }),
-              domain.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "." })
+              local.unicodeScalars.allSatisfy({ $0.value > 0x20 && !$0.isInvisibleControl && $0 != "@" && $0 != "<" && $0 != ">" && $0 != "," }),
+              domain.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "." })
         else { return nil }
         self.localPart = local
         self.domain = domain

@@ -32,14 +32,16 @@ public struct FieldChecker: Sendable {
     public mutating func add(_ error: FieldError) { errors.append(error) }
 
     /// Trimmed text, or a `required` error when empty.
+    /// Lengths count Unicode code points, as JSON Schema's `maxLength` does (openapi.yaml says
+    /// the same limits); control characters are refused anywhere in what was sent, before
+    /// spaces around the value are trimmed.
     public mutating func required(_ value: String?, field: String, label: String, maxLength: Int = 200) -> String {
         let text = (value ?? "").trimmingWhitespace
-        if text.isEmpty {
+        if refuseInvisible(value ?? "", field: field, label: label) {
+        } else if text.isEmpty {
             add(.required(field, label: label))
-        } else if text.count > maxLength {
+        } else if text.unicodeScalars.count > maxLength {
             add(FieldError(field: field, code: "too_long", message: "\(label)は\(maxLength)文字以内で入力してください。"))
-        } else {
-            refuseInvisible(text, field: field, label: label)
         }
         return text
     }
@@ -47,20 +49,21 @@ public struct FieldChecker: Sendable {
     /// Trimmed text, nil when empty.
     public mutating func optional(_ value: String?, field: String, label: String, maxLength: Int = 200) -> String? {
         let text = (value ?? "").trimmingWhitespace
-        if text.count > maxLength {
+        if refuseInvisible(value ?? "", field: field, label: label) {
+        } else if text.unicodeScalars.count > maxLength {
             add(FieldError(field: field, code: "too_long", message: "\(label)は\(maxLength)文字以内で入力してください。"))
-        } else {
-            refuseInvisible(text, field: field, label: label)
         }
         return text.isEmpty ? nil : text
     }
 
     /// Control characters (NUL, CR/LF, BEL, …) and bidirectional controls (U+202E and its kin)
     /// in a one-line field: they hide or reorder what a person reads in lists, mails and logs.
-    mutating func refuseInvisible(_ text: String, field: String, label: String) {
-        guard text.unicodeScalars.contains(where: \.isInvisibleControl) else { return }
+    @discardableResult
+    mutating func refuseInvisible(_ text: String, field: String, label: String) -> Bool {
+        guard text.unicodeScalars.contains(where: \.isInvisibleControl) else { return false }
         add(FieldError(field: field, code: "invalid_character",
                        message: "\(label)に改行・制御文字・文字の向きを変える記号は使えません。"))
+        return true
     }
 
     /// A name that appears in report subjects (DAY-1: business and expert), which are split

@@ -138,8 +138,10 @@ enum DispatchesController {
 extension FieldChecker {
     /// A required id in UUID form.
     mutating func uuid(_ value: String?, field: String, label: String) -> UUID? {
-        let text = required(value, field: field, label: label, maxLength: 36)
-        guard !text.isEmpty else { return nil }
+        guard let text = value, !text.trimmingWhitespace.isEmpty else {
+            add(.required(field, label: label))
+            return nil
+        }
         guard let id = UUID(uuidString: text) else {
             add(FieldError(field: field, code: "invalid_id", message: "\(label)の形式が正しくありません。"))
             return nil
