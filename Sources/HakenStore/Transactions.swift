@@ -32,7 +32,7 @@ extension Database {
             }
         }
         return try await withConnection { connection in
-            let sql = connection as! any SQLDatabase
+            let sql = try connection.sql()
             return try await DatabaseErrors.withDeadline(timeout, onTimeout: {
                 connection.logger.error("database transaction did not finish in \(timeout); abandoning its connection")
                 _ = try? await (connection as? any PostgresDatabase)?.withConnection { $0.close() }.get()

@@ -36,7 +36,7 @@ public enum EncodedWords {
                let word = parseWord(bytes, at: index) {
                 if let decoded = word.bytes {
                     if let open = pending, open.charset.asciiLowercased == word.charset.asciiLowercased {
-                        pending!.bytes += decoded                     // same charset: join bytes, drop the gap
+                        pending = (open.charset, open.bytes + decoded)   // same charset: join bytes, drop the gap
                     } else {
                         flushPending()
                         pending = (word.charset, decoded)

@@ -119,7 +119,7 @@ enum HeaderParser {
             let first = bytes[index]
             if first == 0x20 || first == 0x09 {
                 if current != nil {
-                    current!.value.append(contentsOf: cleaned(bytes, index..<contentEnd, &problems))
+                    current?.value.append(contentsOf: cleaned(bytes, index..<contentEnd, &problems))
                 } else {
                     appendOnce(&problems, "header-continuation-without-field")
                 }

@@ -25,10 +25,11 @@ enum Iconv {
             var failed = false
             (consumed, produced, failed) = input.withUnsafeMutableBufferPointer { inBuffer in
                 output.withUnsafeMutableBufferPointer { outBuffer in
-                    var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress! + offset)
+                    guard let inBase = inBuffer.baseAddress, let outBase = outBuffer.baseAddress else { return (0, 0, true) }
+                    var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBase + offset)
                         .assumingMemoryBound(to: CChar.self)
                     var inLeft = inBuffer.count - offset
-                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
+                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBase)
                         .assumingMemoryBound(to: CChar.self)
                     var outLeft = outBuffer.count
                     let rc = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
