@@ -103,13 +103,19 @@ struct MailFactsLoader {
     /// Return-Path field an MTA writes at delivery.
     static func replyPath(_ row: QueuedMail, _ message: MailMessage) -> MailFacts.ReplyPath {
         func path(_ text: String) -> MailFacts.ReplyPath {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed == "<>" { return .nullSender }
             // The usual envelope (`MAIL FROM:<a@b>` arrives as `a@b`) needs no address parser.
-            if trimmed.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !"<>(),;:\"\\[]".utf8.contains($0) }),
-               trimmed.utf8.filter({ $0 == UInt8(ascii: "@") }).count == 1 {
-                return .address(trimmed.lowercased())
+            var ats = 0
+            var plain = !text.isEmpty
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "@"): ats += 1
+                case 0x21...0x7E where !specials.contains(byte): break
+                default: plain = false
+                }
             }
+            if plain && ats == 1 { return .address(text.lowercased()) }
+            let trimmed = text.trimmingWhitespace
+            if trimmed.isEmpty || trimmed == "<>" { return .nullSender }
             guard let address = AddressParser.addresses(trimmed).first else { return .unknown }
             return .address(address.lowercased())
         }
@@ -117,6 +123,9 @@ struct MailFactsLoader {
         if let returnPath = message.headers.text("return-path") { return path(returnPath) }
         return .unknown
     }
+
+    /// Bytes that make an address need the real parser (brackets, comments, lists, quoting).
+    static let specials: Set<UInt8> = Set("<>(),;:\"\\[] ".utf8)
 
     static func tokyo(_ date: Date) -> LocalDateTime { TokyoClock.local(secondsSince1970: date.timeIntervalSince1970) }
 }

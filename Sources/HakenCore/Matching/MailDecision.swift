@@ -338,9 +338,10 @@ public enum MailRules {
     static func chooseDispatch(_ report: ReportSubject, date: CivilDate, business: BusinessRef?,
                                among candidates: [CandidateDispatch]) -> CandidateDispatch? {
         let matching = candidates.filter { candidate in
-            guard candidate.schedule.date == date, NameMatcher.compare(report.expert, candidate.expertName).matches else { return false }
-            if let business { return candidate.business.id == business.id }
-            return NameMatcher.compare(report.business, candidate.business.name).matches
+            guard candidate.schedule.date == date else { return false }
+            if let business, candidate.business.id != business.id { return false }   // the cheap test first
+            guard NameMatcher.compare(report.expert, candidate.expertName).matches else { return false }
+            return business != nil || NameMatcher.compare(report.business, candidate.business.name).matches
         }
         // From an unknown address the subject must point at one business only.
         if business == nil, Set(matching.map(\.business.id)).count != 1 { return nil }
