@@ -111,16 +111,18 @@ public struct MailProcessor: Sendable {
 
         // NOTE-3: what was received, when, from whom, and what became of it — including each
         // evidence change, with the received and stored times and the raw message's digest.
+        // A field that would only repeat another is left out: `storedAt` when our MTA's time is
+        // not used (it equals `receivedAt`), `envelopeFrom` when it is the From address.
         var details = ["status": decision.status.rawValue, "reason": decision.reason, "from": loaded.facts.senderAddress ?? "",
-                       "subject": row.subject ?? "", "sha256": row.contentHash,
-                       "receivedAt": AuditLog.timestamp(loaded.receivedAt), "storedAt": AuditLog.timestamp(row.receivedAt)]
-        if let envelope = row.envelopeFrom { details["envelopeFrom"] = envelope }
+                       "subject": row.subject ?? "", "sha256": row.contentHash, "receivedAt": AuditLog.timestamp(loaded.receivedAt)]
+        if loaded.mtaReceivedAt != nil { details["storedAt"] = AuditLog.timestamp(row.receivedAt) }
+        if let envelope = row.envelopeFrom, envelope.lowercased() != loaded.facts.senderAddress { details["envelopeFrom"] = envelope }
         if let dispatchID = decision.dispatchID { details["dispatch"] = dispatchID.uuidString.lowercased() }
         for change in decision.evidence { details["evidence.\(change.kind.rawValue)"] = change.status.rawValue }
         if let trust = decision.evidence.first?.trust { details["trust"] = trust.rawValue }
         if let consent = decision.consent { details["photoConsent"] = consent.fiscalYear.label }
         if !decision.flags.isEmpty { details["flags"] = decision.flags.map(\.rawValue).joined(separator: ",") }
-        if let receipt = decision.receipt { details["receiptTo"] = receipt.to }
+        if let receipt = decision.receipt, receipt.to != loaded.facts.senderAddress { details["receiptTo"] = receipt.to }
         batch.evidence.audit(.init(actor: "mail", action: "mail.process", subject: AuditLog.subject("mail", row.id), details: details), now: now)
 
         if let receipt = decision.receipt {

@@ -28,7 +28,11 @@ public struct AuditKey: Sendable {
 
     /// The keyed chain: HMAC over the previous MAC and the entry's hashed fields.
     func mac(prev: String, fields: String) -> String {
-        sign(AuditLog.jsonString(prev) + "\n" + fields)
+        var authenticator = HMAC<SHA256>(key: key)
+        authenticator.update(data: Data((AuditLog.jsonString(prev) + "\n").utf8))
+        var text = fields
+        text.withUTF8 { authenticator.update(data: UnsafeRawBufferPointer($0)) }
+        return Data(authenticator.finalize()).hexString
     }
 
     func sign(_ text: String) -> String {

@@ -190,9 +190,13 @@ public enum AuditLog {
         [String(seq), at, actor, action, subject, details].map(jsonString).joined(separator: "\n")
     }
 
-    /// SHA-256 over the previous hash and the fields.
+    /// SHA-256 over the previous hash and the fields (fed in pieces: no joined copy).
     static func hash(prevHash: String, fields: String) -> String {
-        SHA256.hash(data: Data((jsonString(prevHash) + "\n" + fields).utf8)).hexString
+        var hasher = SHA256()
+        hasher.update(data: Data((jsonString(prevHash) + "\n").utf8))
+        var text = fields
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize().hexString
     }
 
     static func canonicalJSON(_ details: [String: String]) -> String {
