@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// DEC-4: business and expert names are compared the way a person would: NFKC, without
 /// legal-form marks, spaces or honorifics. A close but not exact name still matches, flagged.
@@ -25,9 +26,24 @@ public enum NameMatcher {
 
     static let honorifics: [String] = ["先生", "さん", "様", "殿", "御中", "氏"]
 
+    /// Keys already computed: every report compares the same few thousand registered and
+    /// written names, and NFKC is the costly part. Bounded; cleared when full.
+    static let normalized = Mutex<[String: String]>([:])
+    static let normalizedLimit = 8192
+
     /// The comparison key: NFKC, lower-cased, without legal forms, spaces, middle dots and a
     /// trailing honorific.
     public static func normalize(_ name: String) -> String {
+        if let known = normalized.withLock({ $0[name] }) { return known }
+        let key = computeKey(name)
+        normalized.withLock { cache in
+            if cache.count >= normalizedLimit { cache.removeAll(keepingCapacity: true) }
+            cache[name] = key
+        }
+        return key
+    }
+
+    static func computeKey(_ name: String) -> String {
         let folded = CompatibilityFolding.nfkc(name).lowercased()
         let scalars = Array(folded.unicodeScalars.filter { !$0.isWhiteSpace && $0 != "・" && $0 != "･" })
         // Legal forms removed wherever they stand, longest first at each position (as the
