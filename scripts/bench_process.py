@@ -30,7 +30,8 @@ def run(binary, args, database_url=None):
             raise SystemExit(f"bench process failed:\n{out.stderr[-3000:]}")
         result = json.loads(out.stdout.strip().splitlines()[-1])
         verify = subprocess.run([binary, "audit", "verify"], env=env, capture_output=True, text=True)
-        result["auditVerify"] = verify.stdout.strip() or verify.stderr.strip()
+        lines = [line for line in verify.stdout.splitlines() if line.startswith("audit log")]
+        result["auditVerify"] = "; ".join(lines) or verify.stderr.strip()[-300:]
         return result
     finally:
         shutil.rmtree(folder, ignore_errors=True)
