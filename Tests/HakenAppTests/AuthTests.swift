@@ -22,7 +22,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("CON-3: only the institution itself files its dispatches", arguments: TestDatabase.all)
     func testCON3_onlyTheInstitutionItselfFilesItsDispatches(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()
@@ -54,7 +54,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("NOTE-3: every change is in the audit log", arguments: TestDatabase.all)
     func testNOTE3_everyChangeIsInTheAuditLog(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()

@@ -31,7 +31,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("NOTE-1: state follows the evidence until payable", arguments: TestDatabase.all)
     func testNOTE1_stateFollowsTheEvidenceUntilPayable(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()
@@ -114,7 +114,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("REG-2: registered addresses are unique", arguments: TestDatabase.all)
     func testREG2_registeredAddressesAreUnique(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             _ = try await app.seedParties()
@@ -128,7 +128,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("CON-1: phone consultation needs a disaster measure", arguments: TestDatabase.all)
     func testCON1_phoneConsultationNeedsADisasterMeasure(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()
@@ -170,7 +170,7 @@ import Vapor
 
     /// These dates once stopped the process (a force unwrap in the deadline's holiday rules)
     /// or were stored with labels like 令和982年度; DEC-13 refuses them with a Japanese message.
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-13: dates outside the programme are refused", arguments: TestDatabase.all)
     func testDEC13_datesOutsideTheProgrammeAreRefused(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()
@@ -187,7 +187,7 @@ import Vapor
 
     /// CON-1: no dispatch without a consultation, nor with one held after the dispatch, nor
     /// with another institution's consultation; the same dispatch twice is one dispatch.
-    @Test(arguments: TestDatabase.all)
+    @Test("CON-1: a dispatch rests on the institutions earlier consultation", arguments: TestDatabase.all)
     func testCON1_aDispatchRestsOnTheInstitutionsEarlierConsultation(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()
@@ -225,7 +225,7 @@ import Vapor
 
     /// REG-2 for every party: an institution may not take a business's, an expert's or another
     /// institution's address (compared without case), nor the other way round.
-    @Test(arguments: TestDatabase.all)
+    @Test("REG-2: one address belongs to one party of any kind", arguments: TestDatabase.all)
     func testREG2_oneAddressBelongsToOnePartyOfAnyKind(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             _ = try await app.seedParties()

@@ -15,7 +15,7 @@ import Vapor
         return Array("From: info\(n)@example.co.jp\r\nTo: senmonka-haken@localhost\r\nSubject: r\(n)\r\nMessage-ID: <g\(n)@t>\r\n\r\n\(body)\r\n".utf8)
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-8: concurrent messages are each stored once and answered", arguments: TestDatabase.all)
     func testDEC8_concurrentMessagesAreEachStoredOnceAndAnswered(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let intake = app.haken.intake

@@ -78,7 +78,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DAY-1: start report on time is accepted with a receipt", arguments: TestDatabase.all)
     func testDAY1_startReportOnTimeIsAcceptedWithAReceipt(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             let response = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:42"))
@@ -98,7 +98,7 @@ import Vapor
     /// Mails queued together are processed in one batch: a later mail sees what an earlier
     /// one recorded, and a mail that cannot be read goes to a person without holding back
     /// the others.
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-8: batch sees its own records and sets aside an unreadable mail", arguments: TestDatabase.all)
     func testDEC8_batchSeesItsOwnRecordsAndSetsAsideAnUnreadableMail(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             let app = world.app
@@ -132,7 +132,7 @@ import Vapor
 
     /// A mail whose recording fails breaks its batch's transaction; the batch is then done
     /// mail by mail, so the others are recorded and only that one waits for a person.
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-8: a mail that breaks its batch waits alone for a person", arguments: TestDatabase.all)
     func testDEC8_aMailThatBreaksItsBatchWaitsAloneForAPerson(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             let app = world.app
@@ -159,7 +159,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DAY-2: end report outside the window is late and needs a declaration", arguments: TestDatabase.all)
     func testDAY2_endReportOutsideTheWindowIsLateAndNeedsADeclaration(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:31"))
@@ -171,7 +171,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DAY-6: photo rides on the end report and a period mail carries one", arguments: TestDatabase.all)
     func testDAY6_photoRidesOnTheEndReportAndAPeriodMailCarriesOne(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:30"))
@@ -192,7 +192,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-6: expert and institution addresses are refused", arguments: TestDatabase.all)
     func testDEC6_expertAndInstitutionAddressesAreRefused(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "jiro@example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:30"))
@@ -205,7 +205,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-7: unknown mobile address is accepted pending review", arguments: TestDatabase.all)
     func testDEC7_unknownMobileAddressIsAcceptedPendingReview(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "someone.genba@ezweb.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:35"))
@@ -225,7 +225,7 @@ import Vapor
 
     /// DEC-10: the registered mobile address counts only after the link mailed to it was
     /// opened and confirmed; the link works once, and a GET changes nothing.
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-10: mobile address counts once verified by its link", arguments: TestDatabase.all)
     func testDEC10_mobileAddressCountsOnceVerifiedByItsLink(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             let app = world.app
@@ -255,7 +255,7 @@ import Vapor
 
     /// DEC-11 with the issue's case: the registered address's late start report stands when a
     /// stranger's mobile reports the same start with the expert's name one character off.
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-11: a strangers mobile never replaces the registered report", arguments: TestDatabase.all)
     func testDEC11_aStrangersMobileNeverReplacesTheRegisteredReport(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:55"))
@@ -276,7 +276,7 @@ import Vapor
 
     /// DEC-12: receipts go to the envelope sender; never to the null sender (SMTP `<>` or the
     /// pipe's `X-Envelope-From: <>`); unregistered senders' receipts are bounded overall.
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-12: receipts go to the envelope sender and are bounded for strangers", arguments: TestDatabase.all)
     func testDEC12_receiptsGoToTheEnvelopeSenderAndAreBoundedForStrangers(database: TestDatabase) async throws {
         var settings = MailSettings()
         settings.unregisteredReceiptsPerHour = 3
@@ -295,7 +295,7 @@ import Vapor
     }
 
     /// DEC-2: a written time that differs from the schedule is recorded and the mail is on the review list.
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-2: schedule discrepancy is on the review list", arguments: TestDatabase.all)
     func testDEC2_scheduleDiscrepancyIsOnTheReviewList(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 11:00"), at: Self.on21("11:01"))
@@ -311,7 +311,7 @@ import Vapor
 
     /// DEC-1: with HAKEN_TRUSTED_MTA set, the time our MTA wrote in its Received field counts
     /// (a mail ingested late is judged by when it reached us); a forged Received below it does not.
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-1: the trusted MT as received time counts", arguments: TestDatabase.all)
     func testDEC1_theTrustedMTAsReceivedTimeCounts(database: TestDatabase) async throws {
         var settings = MailSettings()
         settings.trustedMTA = "mx.haken.example"
@@ -331,7 +331,7 @@ import Vapor
 
     /// One bad part (a declared type of 300 characters that is no picture) is set aside with a
     /// reason; the JPEG beside it counts, and no internal error text reaches anyone.
-    @Test(arguments: TestDatabase.all)
+    @Test("DAY-6: a bad attachment is set aside and the good photo counts", arguments: TestDatabase.all)
     func testDAY6_aBadAttachmentIsSetAsideAndTheGoodPhotoCounts(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             let subject = "=?UTF-8?B?\(Data("ばそな建設/専門家次郎/8月21日(水)10:30~15:00".utf8).base64EncodedString())?="
@@ -357,7 +357,7 @@ import Vapor
 
     /// NOTE-3: the audit entry for a mail holds its received and stored times, the raw
     /// message's SHA-256 and every evidence change it made, in the keyed chain.
-    @Test(arguments: TestDatabase.all)
+    @Test("NOTE-3: audit entries hold the times and the digest", arguments: TestDatabase.all)
     func testNOTE3_auditEntriesHoldTheTimesAndTheDigest(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Self.on21("10:31"))
@@ -376,7 +376,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-9: machine mail is kept but never answered", arguments: TestDatabase.all)
     func testDEC9_machineMailIsKeptButNeverAnswered(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30",
@@ -387,7 +387,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-9: unreadable subject gets the format back", arguments: TestDatabase.all)
     func testDEC9_unreadableSubjectGetsTheFormatBack(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "開始します"), at: Self.on21("10:30"))
@@ -398,7 +398,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-8: the same message twice is stored once", arguments: TestDatabase.all)
     func testDEC8_theSameMessageTwiceIsStoredOnce(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             let raw = Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30", id: "same")
@@ -412,7 +412,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("AFT-1: consent PDF becomes a candidate for the fiscal year", arguments: TestDatabase.all)
     func testAFT1_consentPDFBecomesACandidateForTheFiscalYear(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "info@basona.example.jp", subject: "写真提出の同意書", pdfName: "同意書.pdf"), at: Self.on21("16:00"))
@@ -454,7 +454,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-9: receipts to one sender are limited per hour", arguments: TestDatabase.all)
     func testDEC9_receiptsToOneSenderAreLimitedPerHour(database: TestDatabase) async throws {
         var settings = MailSettings()
         settings.receiptsPerHour = 2
@@ -467,7 +467,7 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("AFT-1: institution may send the consent for its business", arguments: TestDatabase.all)
     func testAFT1_institutionMaySendTheConsentForItsBusiness(database: TestDatabase) async throws {
         try await withWorld(database) { world in
             _ = try await world.send(Self.mail(from: "yorozu@example.jp", subject: "ばそな建設様 写真提出の同意書", pdfName: "doui.pdf"), at: Self.on21("17:00"))

@@ -11,7 +11,7 @@ import Vapor
 /// DEC-9's outbound path: a receipt is sent once, and neither lost nor doubled while the
 /// relay is down. The relay here is HakenDesk's own SMTP server on loopback.
 @Suite struct OutboxTests {
-    @Test(arguments: TestDatabase.all)
+    @Test("DEC-9: a receipt waits for the relay and is sent once", arguments: TestDatabase.all)
     func testDEC9_aReceiptWaitsForTheRelayAndIsSentOnce(database: TestDatabase) async throws {
         // A free port: bind a relay to port 0, note its port, stop it again.
         let received = NIOLockedValueBox<[String]>([])

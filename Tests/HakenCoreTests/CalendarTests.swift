@@ -66,7 +66,7 @@ import Testing
     func date(_ iso: String) -> CivilDate { CivilDate(iso: iso)! }
     func at(_ iso: String, _ hhmm: String) -> LocalDateTime { LocalDateTime(date: date(iso), time: TimeOfDay(hhmm: hhmm)!) }
 
-    @Test func testNOTE4_officeHoursAreWeekdaysNineToFive() {
+    @Test("NOTE-4: office hours are weekdays nine to five") func testNOTE4_officeHoursAreWeekdaysNineToFive() {
         #expect(BusinessCalendar.isOpen(at: at("2019-08-21", "09:00")))
         #expect(BusinessCalendar.isOpen(at: at("2019-08-21", "16:59")))
         #expect(!BusinessCalendar.isOpen(at: at("2019-08-21", "17:00")))
@@ -80,7 +80,7 @@ import Testing
         #expect(BusinessCalendar.closedReason(date("2019-12-27")) == nil)
     }
 
-    @Test func testNOTE4_nextOpeningSkipsClosedDays() {
+    @Test("NOTE-4: next opening skips closed days") func testNOTE4_nextOpeningSkipsClosedDays() {
         #expect(BusinessCalendar.nextOpening(atOrAfter: at("2019-12-27", "17:30")) == at("2020-01-06", "09:00"))
         #expect(BusinessCalendar.nextOpening(atOrAfter: at("2019-08-21", "07:00")) == at("2019-08-21", "09:00"))
         #expect(BusinessCalendar.nextOpening(atOrAfter: at("2019-08-21", "10:00")) == at("2019-08-21", "10:00"))

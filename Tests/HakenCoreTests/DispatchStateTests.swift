@@ -87,7 +87,7 @@ import Testing
         #expect(assessment.paymentEligible == (row.state == .complete))
     }
 
-    @Test func testNOTE2_evidenceArrivingAfterTheDeadlineDoesNotCount() {
+    @Test("NOTE-2: evidence arriving after the deadline does not count") func testNOTE2_evidenceArrivingAfterTheDeadlineDoesNotCount() {
         var checklist = Self.evidence(Self.allDone)
         let afterDeadline = LocalDateTime(date: Self.afterDeadline, time: TimeOfDay(hour: 10, minute: 0)!)
         checklist[.certification] = EvidenceItem(status: .accepted, receivedAt: afterDeadline)
@@ -97,7 +97,7 @@ import Testing
         #expect(DispatchRules.assess(facts, today: Self.deadline).state == .complete)
     }
 
-    @Test func testAFT3_photoReceivedAfterTheCertificationNeedsADeclaration() {
+    @Test("AFT-3: photo received after the certification needs a declaration") func testAFT3_photoReceivedAfterTheCertificationNeedsADeclaration() {
         var checklist = Self.evidence(Self.allDone)
         let morning = LocalDateTime(date: Self.nextDay, time: TimeOfDay(hour: 9, minute: 0)!)
         let noon = LocalDateTime(date: Self.nextDay, time: TimeOfDay(hour: 12, minute: 0)!)
@@ -119,7 +119,7 @@ import Testing
 
     /// Every combination of the seven statuses (6^7 = 279,936), on the day after the support
     /// and after the deadline: the invariants of NOTE-1/NOTE-2/DAY-4/DAY-7 hold for all.
-    @Test func testNOTE1_NOTE2_invariantsHoldForEveryEvidenceCombination() {
+    @Test("NOTE-1, NOTE-2: invariants hold for every evidence combination") func testNOTE1_NOTE2_invariantsHoldForEveryEvidenceCombination() {
         let kinds = EvidenceKind.allCases
         let statuses = EvidenceStatus.allCases
         var counts: [DispatchState: Int] = [:]

@@ -6,7 +6,7 @@ import Testing
         LocalDateTime(date: CivilDate(iso: iso)!, time: TimeOfDay(hhmm: hhmm)!)
     }
 
-    @Test func testDAY1_startReportWithin20Minutes() {
+    @Test("DAY-1: start report within20 minutes") func testDAY1_startReportWithin20Minutes() {
         let written = at("2019-08-21", "10:30")
         #expect(ReportTiming.punctuality(written: written, received: at("2019-08-21", "10:30")) == .onTime)
         #expect(ReportTiming.punctuality(written: written, received: at("2019-08-21", "10:10")) == .onTime)
@@ -15,25 +15,25 @@ import Testing
         #expect(ReportTiming.punctuality(written: written, received: at("2019-08-21", "10:09")) == .outsideWindow(minutes: -21))
     }
 
-    @Test func testDAY2_endReportWindowCrossesMidnight() {
+    @Test("DAY-2: end report window crosses midnight") func testDAY2_endReportWindowCrossesMidnight() {
         let written = at("2019-08-21", "23:50")
         #expect(ReportTiming.punctuality(written: written, received: at("2019-08-22", "00:05")) == .onTime)
         #expect(ReportTiming.punctuality(written: written, received: at("2019-08-22", "00:15")) == .outsideWindow(minutes: 25))
     }
 
-    @Test func testDEC1_receiptTimeIsReadOnTheTokyoClock() {
+    @Test("DEC-1: receipt time is read on the tokyo clock") func testDEC1_receiptTimeIsReadOnTheTokyoClock() {
         // 01:25 UTC is 10:25 in Tokyo: on time for a 10:30 start.
         let received = TokyoClock.local(secondsSince1970: 1_566_350_700)
         #expect(ReportTiming.punctuality(written: at("2019-08-21", "10:30"), received: received) == .onTime)
     }
 
-    @Test func testDEC2_writtenTimeDifferentFromScheduleIsFlagged() {
+    @Test("DEC-2: written time different from schedule is flagged") func testDEC2_writtenTimeDifferentFromScheduleIsFlagged() {
         #expect(ReportTiming.scheduleDiscrepancy(written: TimeOfDay(hhmm: "10:30")!, scheduled: TimeOfDay(hhmm: "10:30")!) == nil)
         #expect(ReportTiming.scheduleDiscrepancy(written: TimeOfDay(hhmm: "11:00")!, scheduled: TimeOfDay(hhmm: "10:30")!) == 30)
         #expect(ReportTiming.scheduleDiscrepancy(written: TimeOfDay(hhmm: "10:25")!, scheduled: TimeOfDay(hhmm: "10:30")!) == -5)
     }
 
-    @Test func testDEC3_yearNearestTheReceiptDate() {
+    @Test("DEC-3: year nearest the receipt date") func testDEC3_yearNearestTheReceiptDate() {
         func infer(_ m: Int, _ d: Int, _ received: String) -> String? {
             ReportTiming.inferDate(month: m, day: d, receivedOn: CivilDate(iso: received)!)?.iso
         }
@@ -72,7 +72,7 @@ import Testing
 }
 
 @Suite struct NameMatcherTests {
-    @Test func testDEC4_legalFormsSpacesAndWidthAreIgnored() {
+    @Test("DEC-4: legal forms spaces and width are ignored") func testDEC4_legalFormsSpacesAndWidthAreIgnored() {
         #expect(NameMatcher.compare("ばそな建設", "ばそな建設") == .exact)
         #expect(NameMatcher.compare("株式会社ばそな建設", "ばそな建設") == .exact)
         #expect(NameMatcher.compare("㈱ばそな建設", "ばそな建設株式会社") == .exact)
@@ -85,7 +85,7 @@ import Testing
         #expect(NameMatcher.compare("一般社団法人みらい協会", "みらい協会") == .exact)
     }
 
-    @Test func testDEC4_closeNamesMatchButAreFlagged() {
+    @Test("DEC-4: close names match but are flagged") func testDEC4_closeNamesMatchButAreFlagged() {
         #expect(NameMatcher.compare("バソナ建設", "ばそな建設") == .close)
         #expect(NameMatcher.compare("ばそな建築", "ばそな建設") == .close)
         #expect(NameMatcher.compare("専門家二郎", "専門家次郎") == .close)

@@ -13,7 +13,7 @@ import Testing
         #expect(CorporateNumber.parse("70000120500a2") == .failure(.notThirteenDigits))
     }
 
-    @Test func testREG1_businessDetailsAreValidatedFieldByField() {
+    @Test("REG-1: business details are validated field by field") func testREG1_businessDetailsAreValidatedFieldByField() {
         let input = BusinessProfile.Input(name: "", kanaName: "ばそな", corporateNumber: "1234567890123",
                                           phone: "abc", contactName: " ", email: "not-an-address", mobileEmail: "x@")
         #expect(throws: ValidationFailure.self) { try BusinessProfile.validate(input) }
@@ -26,7 +26,7 @@ import Testing
         }
     }
 
-    @Test func testREG2_registeredAddressIsTheReportingAddress() throws {
+    @Test("REG-2: registered address is the reporting address") func testREG2_registeredAddressIsTheReportingAddress() throws {
         let profile = try BusinessProfile.validate(.init(name: "ばそな建設", kanaName: "バソナケンセツ", corporateNumber: "7000012050002",
                                                          phone: "03-1234-5678", contactName: "派遣 花子",
                                                          email: "Info@Basona.Example.JP", mobileEmail: "hanako@docomo.ne.jp"))
@@ -47,7 +47,7 @@ import Testing
         #expect(EmailAddress("a b@example.jp") == nil)
     }
 
-    @Test func testCON1_remoteConsultationOnlyUnderADisasterMeasure() throws {
+    @Test("CON-1: remote consultation only under a disaster measure") func testCON1_remoteConsultationOnlyUnderADisasterMeasure() throws {
         #expect(throws: ValidationFailure.self) {
             try Consultation.validate(.init(date: "2019-08-01", mode: "phone", consultedPerson: "派遣 花子", photographed: true), period: Self.period)
         }
@@ -58,7 +58,7 @@ import Testing
         #expect(inPerson.mode == .inPerson)
     }
 
-    @Test func testCON2_consultedPersonAndPhotoAreRecorded() {
+    @Test("CON-2: consulted person and photo are recorded") func testCON2_consultedPersonAndPhotoAreRecorded() {
         do {
             _ = try Consultation.validate(.init(date: "2019-08-01", mode: "in_person", consultedPerson: "", photographed: false), period: Self.period)
             Issue.record("should fail")
@@ -67,7 +67,7 @@ import Testing
         }
     }
 
-    @Test func testCON3_CON4_onlyTheInstitutionFilesAndChoosesTheExpert() {
+    @Test("CON-3, CON-4: only the institution files and chooses the expert") func testCON3_CON4_onlyTheInstitutionFilesAndChoosesTheExpert() {
         #expect(DispatchFiling.check(filer: .institution, filerInstitutionID: "i1", institutionID: "i1") == nil)
         #expect(DispatchFiling.check(filer: .institution, filerInstitutionID: "i2", institutionID: "i1") == .otherInstitution)
         #expect(DispatchFiling.check(filer: .business, filerInstitutionID: nil, institutionID: "i1") == .notAllowed(.business))
@@ -75,7 +75,7 @@ import Testing
         #expect(DispatchFiling.check(filer: .secretariat, filerInstitutionID: nil, institutionID: "i1") == nil)
     }
 
-    @Test func testCON5_scheduleNeedsDateStartEndAndPlace() {
+    @Test("CON-5: schedule needs date start end and place") func testCON5_scheduleNeedsDateStartEndAndPlace() {
         var check = FieldChecker()
         let schedule = DispatchSchedule.validate(.init(date: "2019-08-21", start: "10:30", end: "15:00", place: "本社会議室"), period: Self.period, into: &check)
         #expect(check.errors.isEmpty)

@@ -40,7 +40,7 @@ import Testing
         Case(subject: "ばそな建設/専門家次郎/8月21日 13時～", business: "ばそな建設", expert: "専門家次郎", month: 8, day: 21, start: "13:00", end: nil),
     ]
 
-    @Test(arguments: typed)
+    @Test("DEC-4: reads subjects as people type them", arguments: typed)
     func testDEC4_readsSubjectsAsPeopleTypeThem(_ c: Case) throws {
         guard case .report(let report) = ReportSubjectReader.read(c.subject) else {
             Issue.record("not read as a report: \(c.subject) → \(ReportSubjectReader.read(c.subject))")
@@ -54,7 +54,7 @@ import Testing
         #expect(report.kind == (c.end == nil ? .time : .period))
     }
 
-    @Test func testDAY1_invalidDatesAndTimesAreProblemsNotGuesses() {
+    @Test("DAY-1: invalid dates and times are problems not guesses") func testDAY1_invalidDatesAndTimesAreProblemsNotGuesses() {
         #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/2月30日 10:30") == .problem(.invalidDate))
         #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/13月1日 10:30") == .problem(.invalidDate))
         #expect(ReportSubjectReader.read("ばそな建設/専門家次郎/8月21日 24:00") == .problem(.invalidTime))

@@ -9,7 +9,7 @@ import Testing
 @Suite struct AuditLogTests {
     static let key = AuditKey(bytes: Array(repeating: 7, count: 32))
 
-    @Test(arguments: TestDatabase.all)
+    @Test("NOTE-3: chain verifies and each entry holds the previous hash", arguments: TestDatabase.all)
     func testNOTE3_chainVerifiesAndEachEntryHoldsThePreviousHash(database: TestDatabase) async throws {
         try await database.withApp { app in
             let first = try await AuditLog.append(.init(actor: "secretariat", action: "dispatch.create", subject: "dispatch/1",
@@ -24,7 +24,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("NOTE-3: concurrent writers keep one unbroken chain", arguments: TestDatabase.all)
     func testNOTE3_concurrentWritersKeepOneUnbrokenChain(database: TestDatabase) async throws {
         try await database.withApp { app in
             let db = app.db
@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("NOTE-3: database refuses to rewrite the log", arguments: TestDatabase.all)
     func testNOTE3_databaseRefusesToRewriteTheLog(database: TestDatabase) async throws {
         try await database.withApp { app in
             try await AuditLog.append(.init(actor: "a", action: "b", subject: "c"), on: app.db, key: Self.key, now: Date())
@@ -55,7 +55,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("NOTE-3: tampering around the triggers is detected", arguments: TestDatabase.all)
     func testNOTE3_tamperingAroundTheTriggersIsDetected(database: TestDatabase) async throws {
         try await database.withApp { app in
             for index in 1...5 {
@@ -86,7 +86,7 @@ import Testing
     /// The three rewrites that the unkeyed chain missed: (a) triggers dropped and the
     /// newest entries deleted, (b) every entry deleted, (c) entries changed and the SHA-256
     /// chain recomputed. Someone holding the database but not the key is seen each time.
-    @Test(arguments: TestDatabase.all)
+    @Test("NOTE-3: rewrites without the key are detected", arguments: TestDatabase.all)
     func testNOTE3_rewritesWithoutTheKeyAreDetected(database: TestDatabase) async throws {
         try await database.withApp { app in
             let sql = try app.db.sql()
@@ -139,7 +139,7 @@ import Testing
         }
     }
 
-    @Test func testNOTE3_theKeyFileIsCreatedOnceOutsideTheDatabaseAndNeverReplaced() throws {
+    @Test("NOTE-3: the key file is created once outside the database and never replaced") func testNOTE3_theKeyFileIsCreatedOnceOutsideTheDatabaseAndNeverReplaced() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("haken-\(UUID().uuidString)/var", isDirectory: true)
         let files = AuditKeyFiles.beside(dataDirectory: folder)
         #expect(files.keyFile.path.hasSuffix("/var-keys/audit.key"))

@@ -7,7 +7,7 @@ import Testing
         BlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)"))
     }
 
-    @Test func testDEC8_storedFilesAreContentAddressedAndComplete() throws {
+    @Test("DEC-8: stored files are content addressed and complete") func testDEC8_storedFilesAreContentAddressedAndComplete() throws {
         let store = temporaryStore()
         defer { try? FileManager.default.removeItem(at: store.root) }
         let bytes = Array("ばそな建設/専門家次郎/8月21日 10:30\r\n".utf8)

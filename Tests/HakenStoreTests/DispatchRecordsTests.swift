@@ -23,7 +23,7 @@ import Testing
         return (business, dispatch)
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("AFT-1: photo consent of the dispatch fiscal year counts", arguments: TestDatabase.all)
     func testAFT1_photoConsentOfTheDispatchFiscalYearCounts(database: TestDatabase) async throws {
         try await database.withApp { app in
             let (business, dispatch) = try await seed(app.db)
@@ -72,7 +72,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("REG-2: one registered address belongs to one business", arguments: TestDatabase.all)
     func testREG2_oneRegisteredAddressBelongsToOneBusiness(database: TestDatabase) async throws {
         try await database.withApp { app in
             _ = try await seed(app.db)
