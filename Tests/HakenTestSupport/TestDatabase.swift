@@ -46,6 +46,10 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         },
         _ body: (Application) async throws -> Void
     ) async throws {
+        // PostgreSQL allows 100 connections and each app pools several: tests that run in
+        // parallel take turns beyond `PostgresSlots.limit` apps at once.
+        if self == .postgres { await PostgresSlots.shared.acquire() }
+        defer { if self == .postgres { Task { await PostgresSlots.shared.release() } } }
         let store = try makeStore()
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
@@ -66,5 +70,30 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
     private func dropSchemaIfNeeded(_ app: Application, _ store: StoreConfiguration) async throws {
         guard let schema = store.postgresSchema, let sql = app.db as? SQLDatabase else { return }
         try await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    }
+}
+
+/// At most `limit` PostgreSQL test apps at once (each pools up to 4 connections per event loop).
+actor PostgresSlots {
+    static let shared = PostgresSlots()
+    static let limit = 8
+
+    private var inUse = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if inUse < Self.limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            inUse -= 1
+        } else {
+            waiting.removeFirst().resume()   // the slot passes straight to the next test
+        }
     }
 }
