@@ -30,10 +30,12 @@ def main():
     process, port = hakentest.serve(args.binary, data_dir, ("serve", "--demo"), HAKEN_ADMIN_TOKEN=TOKEN,
                                     HAKEN_INBOUND_TOKEN="contract-inbound-token-0123456789")
     try:
-        run = subprocess.run([schemathesis, "run", os.path.join(root, "openapi.yaml"), "--url", f"http://127.0.0.1:{port}",
+        # From the temporary folder, so schemathesis' own cache stays out of the repository.
+        run = subprocess.run([schemathesis, "--config-file", os.path.join(root, "schemathesis.toml"),
+                              "run", os.path.join(root, "openapi.yaml"), "--url", f"http://127.0.0.1:{port}",
                               "--checks", "all", "--max-examples", str(args.max_examples), "--seed", "20191021",
                               "-H", f"Authorization: Bearer {TOKEN}", "--report-dir", os.path.join(data_dir, "report")],
-                             capture_output=True, text=True, timeout=1800)
+                             capture_output=True, text=True, timeout=1800, cwd=data_dir)
         output = run.stdout + run.stderr
         print(output)
     finally:
