@@ -139,6 +139,7 @@ import VaporTesting
             let expert = try await APITokens.issue(role: .expert, partyID: UUID(uuidString: parties.expert), label: "e", on: app.db, key: key)
             let created = try await app.call(.POST, "api/v1/experts", json: ["name": "専門家三郎", "email": "saburo@example.jp"])
             let location = try #require(created.headers.first(name: .location))
+            #expect(created.id == created.id.lowercased() && location.hasSuffix("/" + created.id))   // one UUID spelling
             #expect(try await app.call(.GET, String(location.dropFirst())).status == .ok)
             let expectations: [(String, String, HTTPStatus)] = [
                 ("api/v1/businesses/\(parties.business)", business, .ok), ("api/v1/businesses/\(parties.business)", institution, .ok),

@@ -14,12 +14,13 @@ struct AuditAnchorService: Service {
 
     func run() async throws {
         let logger = Logger(label: "hakendesk.audit")
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        // The ten-minute wait is cancelled when shutdown begins (SIGTERM must not wait for it).
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
                 await anchor(logger)
-                try? await Task.sleep(for: Self.interval)
+                try await Task.sleep(for: Self.interval)
             }
-        } onGracefulShutdown: {}
+        }
         await anchor(logger)   // at shutdown: the last entries are anchored too
     }
 

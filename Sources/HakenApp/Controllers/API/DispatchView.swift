@@ -27,14 +27,14 @@ struct DispatchView: Content {
         var certification: Item
     }
 
-    var id: UUID
+    var id: String
     var state: String
     var stateLabel: String
     var paymentEligible: Bool
-    var businessId: UUID
-    var expertId: UUID
-    var institutionId: UUID
-    var consultationId: UUID?
+    var businessId: String
+    var expertId: String
+    var institutionId: String
+    var consultationId: String?
     var date: String
     /// `8月21日(水)`.
     var dateLabel: String
@@ -71,14 +71,14 @@ struct DispatchView: Content {
 
         let schedule = try dispatch.schedule()
         return DispatchView(
-            id: try dispatch.requireID(),
+            id: try dispatch.requireID().apiString,
             state: assessment.state.rawValue,
             stateLabel: assessment.state.japaneseName,
             paymentEligible: assessment.paymentEligible,
-            businessId: dispatch.$business.id,
-            expertId: dispatch.$expert.id,
-            institutionId: dispatch.$institution.id,
-            consultationId: dispatch.$consultation.id,
+            businessId: dispatch.$business.id.apiString,
+            expertId: dispatch.$expert.id.apiString,
+            institutionId: dispatch.$institution.id.apiString,
+            consultationId: dispatch.$consultation.id?.apiString,
             date: schedule.date.iso,
             dateLabel: JapaneseDateFormat.monthDayWeekday(schedule.date),
             start: schedule.start.hhmm,

@@ -9,7 +9,7 @@ import Vapor
 /// or only the queue waiting for a person (`?status=unmatched`).
 enum MailController {
     struct Accepted: Content {
-        var id: UUID
+        var id: String
         var duplicate: Bool
     }
 
@@ -35,19 +35,19 @@ enum MailController {
         let accepted = try await req.application.haken.intake.accept(
             raw, envelopeFrom: envelopeFrom, envelopeTo: envelopeTo, source: "api",
             receivedAt: req.application.hakenClock.now(), on: req.db)
-        return try await Accepted(id: accepted.id, duplicate: accepted.duplicate)
+        return try await Accepted(id: accepted.id.apiString, duplicate: accepted.duplicate)
             .encodeResponse(status: accepted.duplicate ? .ok : .accepted, for: req)
     }
 
     struct MailItem: Content {
-        var id: UUID
+        var id: String
         var messageId: String?
         var from: String?
         var subject: String?
         var status: String
         var reason: String?
         var receivedAt: Date
-        var dispatchId: UUID?
+        var dispatchId: String?
         var evidenceKind: String?
         var problems: [String]
         var flags: [String]
@@ -68,8 +68,8 @@ enum MailController {
         let total = try await query.count()
         let rows = try await query.sort(\.$receivedAt, .descending).range(paging.range).all()
         let items = try rows.map { row in
-            MailItem(id: try row.requireID(), messageId: row.messageID, from: row.fromAddress, subject: row.subject, status: row.status,
-                     reason: row.reason, receivedAt: row.receivedAt, dispatchId: row.dispatchID, evidenceKind: row.evidenceKind,
+            MailItem(id: try row.requireID().apiString, messageId: row.messageID, from: row.fromAddress, subject: row.subject, status: row.status,
+                     reason: row.reason, receivedAt: row.receivedAt, dispatchId: row.dispatchID?.apiString, evidenceKind: row.evidenceKind,
                      problems: row.problems.map { $0.split(separator: ",").map(String.init) } ?? [],
                      flags: row.flags.map { $0.split(separator: ",").map(String.init) } ?? [])
         }

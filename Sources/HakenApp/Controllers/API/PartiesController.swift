@@ -7,7 +7,7 @@ import Vapor
 /// parties (businesses register themselves through the web pages later).
 enum PartiesController {
     struct Created: Content {
-        var id: UUID
+        var id: String
     }
 
     static func createInstitution(req: Request) async throws -> Response {
@@ -66,7 +66,7 @@ enum PartiesController {
     }
 
     static func created(_ id: UUID, path: String, req: Request) async throws -> Response {
-        let response = try await Created(id: id).encodeResponse(status: .created, for: req)
+        let response = try await Created(id: id.apiString).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/\(path)/\(id.uuidString.lowercased())")
         return response
     }

@@ -8,10 +8,10 @@ import Vapor
 /// (CON-4) and the businesses and consultations it deals with; the secretariat reads all.
 /// Anyone else gets 403, and an unknown id 404 (to the secretariat) — a stranger cannot probe ids.
 enum PartyReadController {
-    struct InstitutionView: Content { var id: UUID; var name: String; var kind: String; var kindLabel: String; var email: String }
-    struct ExpertView: Content { var id: UUID; var name: String; var email: String }
+    struct InstitutionView: Content { var id: String; var name: String; var kind: String; var kindLabel: String; var email: String }
+    struct ExpertView: Content { var id: String; var name: String; var email: String }
     struct BusinessView: Content {
-        var id: UUID
+        var id: String
         var name: String
         var kanaName: String?
         var contactName: String
@@ -21,9 +21,9 @@ enum PartyReadController {
         var mobileVerified: Bool
     }
     struct ConsultationView: Content {
-        var id: UUID
-        var institutionId: UUID
-        var businessId: UUID
+        var id: String
+        var institutionId: String
+        var businessId: String
         var date: String
         var mode: String
         var disasterMeasure: String?
@@ -40,7 +40,7 @@ enum PartyReadController {
         let id = try id(req)
         guard principal.isSecretariat || principal.actsFor(.institution, id) else { throw APIError.forbidden }
         guard let model = try await InstitutionModel.find(id, on: req.db) else { throw APIError.notFound("支援機関") }
-        return InstitutionView(id: id, name: model.name, kind: model.kind, kindLabel: model.institutionKind.japaneseName, email: model.email)
+        return InstitutionView(id: id.apiString, name: model.name, kind: model.kind, kindLabel: model.institutionKind.japaneseName, email: model.email)
     }
 
     static func expert(req: Request) async throws -> ExpertView {
@@ -48,7 +48,7 @@ enum PartyReadController {
         let id = try id(req)
         guard principal.isSecretariat || principal.role == .institution || principal.actsFor(.expert, id) else { throw APIError.forbidden }
         guard let model = try await ExpertModel.find(id, on: req.db) else { throw APIError.notFound("専門家") }
-        return ExpertView(id: id, name: model.name, email: model.email)
+        return ExpertView(id: id.apiString, name: model.name, email: model.email)
     }
 
     static func business(req: Request) async throws -> BusinessView {
@@ -61,7 +61,7 @@ enum PartyReadController {
         }
         guard allowed else { throw APIError.forbidden }
         guard let model = try await BusinessModel.find(id, on: req.db) else { throw APIError.notFound("事業者") }
-        return BusinessView(id: id, name: model.name, kanaName: model.kanaName, contactName: model.contactName, email: model.email,
+        return BusinessView(id: id.apiString, name: model.name, kanaName: model.kanaName, contactName: model.contactName, email: model.email,
                             mobileEmail: model.mobileEmail, mobileVerified: model.mobileVerifiedAt != nil)
     }
 
@@ -73,7 +73,7 @@ enum PartyReadController {
         }
         guard principal.isSecretariat || principal.actsFor(.institution, model.$institution.id)
                 || principal.actsFor(.business, model.$business.id) else { throw APIError.forbidden }
-        return ConsultationView(id: id, institutionId: model.$institution.id, businessId: model.$business.id, date: model.date,
+        return ConsultationView(id: id.apiString, institutionId: model.$institution.id.apiString, businessId: model.$business.id.apiString, date: model.date,
                                 mode: model.mode, disasterMeasure: model.disasterMeasure, consultedPerson: model.consultedPerson)
     }
 }
