@@ -93,8 +93,14 @@ def main():
         time.sleep(0.5)
     results.append(("/healthz is ok again after the restart", health() == (200, "ok")))
     after = len(acked)
-    time.sleep(3)
-    results.append(("mail is accepted again after the restart", len(acked) > after))
+    # Sessions whose insert was in flight when PostgreSQL went away may wait out the intake's
+    # 20 s transaction deadline (postgres-nio can lose a query's answer when the server
+    # terminates the connection); recovery is due within that bound, not at once.
+    deadline = time.time() + 30
+    while time.time() < deadline and len(acked) <= after:
+        time.sleep(0.5)
+    recovered = time.time() - (deadline - 30)
+    results.append((f"mail is accepted again after the restart (after {recovered:.1f} s)", len(acked) > after))
     stop.set()
     for t in threads:
         t.join(timeout=60)
