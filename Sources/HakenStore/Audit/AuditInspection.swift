@@ -43,10 +43,3 @@ public struct AuditInspection: Sendable, Equatable {
         return AuditInspection(entries: entries, problems: problems, anchor: anchor)
     }
 }
-
-extension AuditLog {
-    /// Whether any entry carries a MAC (then the key must not be replaced).
-    public static func isKeyed(on database: Database) async throws -> Bool {
-        try await AuditEntryModel.query(on: database).filter(\.$mac != nil).count() > 0
-    }
-}

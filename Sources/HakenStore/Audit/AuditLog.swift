@@ -172,6 +172,11 @@ public enum AuditLog {
         }
     }
 
+    /// Whether any entry carries a MAC (then the key must not be replaced).
+    public static func isKeyed(on database: Database) async throws -> Bool {
+        try await AuditEntryModel.query(on: database).filter(\.$mac != nil).count() > 0
+    }
+
     /// The chain's newest entry: what an anchor records.
     public static func head(on database: Database) async throws -> (seq: Int64, mac: String)? {
         guard let last = try await AuditEntryModel.query(on: database).sort(\.$seq, .descending).first() else { return nil }

@@ -278,13 +278,7 @@ public final class MailBatch: @unchecked Sendable {
         // while the transaction waits anyway.
         let renders = newReceipts
         newReceipts.removeAll()
-        let rows = await withTaskGroup(of: (Int, Outbox.Row).self) { group in
-            for (index, render) in renders.enumerated() { group.addTask { (index, render()) } }
-            var rows: [(Int, Outbox.Row)] = []
-            for await row in group { rows.append(row) }
-            return rows.sorted { $0.0 < $1.0 }.map(\.1)
-        }
-        try await Outbox.enqueue(rows, on: db)
+        try await Outbox.enqueue(await renders.concurrentMap { render in render() }, on: db)
         try await writeFinished()
     }
 

@@ -98,10 +98,3 @@ public final class PhotoConsentModel: Model, @unchecked Sendable {
         self.note = note
     }
 }
-
-/// A stored value that does not read as what the column promises.
-public struct StoredValueError: Error, CustomStringConvertible {
-    public var what: String
-    public init(what: String) { self.what = what }
-    public var description: String { "unreadable stored value: \(what)" }
-}
