@@ -27,7 +27,7 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     schemathesis = os.path.join(os.path.dirname(sys.executable), "schemathesis")
     data_dir = tempfile.mkdtemp(prefix="hakendesk-contract-")
-    process, port = hakentest.serve(args.binary, data_dir, ("serve", "--demo"), HAKEN_ADMIN_TOKEN=TOKEN,
+    process, port, _ = hakentest.serve(args.binary, data_dir, ("serve", "--demo"), HAKEN_ADMIN_TOKEN=TOKEN,
                                     HAKEN_INBOUND_TOKEN="contract-inbound-token-0123456789")
     try:
         # From the temporary folder, so schemathesis' own cache stays out of the repository.

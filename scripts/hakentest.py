@@ -54,21 +54,32 @@ def stored_mail(http_port, token):
         page += 1
 
 
-def serve(binary, data_dir, args=("serve",), **settings):
-    """Starts `hakendesk serve` on free ports with the given HAKEN_* settings (SMTP off unless
-    HAKEN_SMTP_PORT is given); returns (process, http_port) once /healthz answers."""
+def serve(binary, data_dir, args=("serve",), smtp=False, descriptors=None, **settings):
+    """Starts `hakendesk serve` on free ports with the given HAKEN_* settings, SMTP on a port of
+    its own when `smtp`, under `ulimit -n descriptors` when given; returns
+    (process, http_port, smtp_port or None) once /healthz (and SMTP) answer."""
     import os
+    import resource
     import subprocess
-    http_port = free_port()
-    env = dict(os.environ, HAKEN_DATA_DIR=data_dir, HAKEN_HTTP_PORT=str(http_port), HAKEN_SMTP_PORT="0", LOG_LEVEL="warning")
+    http_port, smtp_port = free_port(), (free_port() if smtp else None)
+    env = dict(os.environ, HAKEN_DATA_DIR=data_dir, HAKEN_HTTP_PORT=str(http_port), HAKEN_SMTP_PORT=str(smtp_port or 0),
+               LOG_LEVEL="warning")
     env.update({name: str(value) for name, value in settings.items()})
+
+    def limit():
+        if descriptors:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
+
     log = open(os.path.join(data_dir, "serve.log"), "ab")
-    process = subprocess.Popen([binary, *args], env=env, stdout=log, stderr=log)
+    process = subprocess.Popen([binary, *args], env=env, stdout=log, stderr=log, preexec_fn=limit)
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/healthz", timeout=1):
-                return process, http_port
+                pass
+            if smtp_port:
+                socket.create_connection(("127.0.0.1", smtp_port), timeout=1).close()
+            return process, http_port, smtp_port
         except OSError:
             if process.poll() is not None:
                 raise RuntimeError(f"hakendesk exited with {process.returncode}; see {data_dir}/serve.log")

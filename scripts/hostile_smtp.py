@@ -8,7 +8,6 @@ usage: scripts/hostile_smtp.py PATH/TO/hakendesk
 """
 import os
 import resource
-import signal
 import socket
 import ssl
 import statistics
@@ -19,6 +18,9 @@ import threading
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(__file__))
+import hakentest  # noqa: E402
+
 SECRETARIAT = "senmonka-haken@example.jp"
 IDLE = 3   # seconds without a complete line before the server hangs up
 results = {"passed": 0, "failed": 0}
@@ -27,12 +29,6 @@ results = {"passed": 0, "failed": 0}
 def check(name, condition, detail=""):
     results["passed" if condition else "failed"] += 1
     print(f"{'ok  ' if condition else 'FAIL'} {name}" + ("" if condition else f" {detail}"), flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid):
@@ -111,38 +107,18 @@ class Honest(threading.Thread):
 
 
 def start_server(binary, data_dir, cert=None, key=None, descriptors=None, **settings):
-    """Starts `hakendesk serve`; every attacker here shares the loopback address, so the
+    """`hakendesk serve` with SMTP; every attacker here shares the loopback address, so the
     per-address cap is lifted unless a test sets it. Returns (process, smtp_port, http_port)."""
-    http_port, smtp_port = free_port(), free_port()
-    env = dict(os.environ, HAKEN_DATA_DIR=data_dir, HAKEN_HTTP_PORT=str(http_port), HAKEN_SMTP_PORT=str(smtp_port),
-               HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT, HAKEN_SMTP_IDLE_TIMEOUT=str(IDLE), HAKEN_SMTP_MAX_CONNECTIONS_PER_ADDRESS="5000")
+    base = dict(HAKEN_SECRETARIAT_ADDRESS=SECRETARIAT, HAKEN_SMTP_IDLE_TIMEOUT=IDLE, HAKEN_SMTP_MAX_CONNECTIONS_PER_ADDRESS=5000,
+                LOG_LEVEL="info")
     if cert:
-        env.update(HAKEN_SMTP_TLS_CERT=cert, HAKEN_SMTP_TLS_KEY=key)
-    env.update({name: str(value) for name, value in settings.items()})
-
-    def limit():
-        if descriptors:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
-
-    log = open(os.path.join(data_dir, "serve.log"), "ab")
-    process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=log, preexec_fn=limit)
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/healthz", timeout=1):
-                pass
-            socket.create_connection(("127.0.0.1", smtp_port), timeout=1).close()
-            return process, smtp_port, http_port
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start")
+        base.update(HAKEN_SMTP_TLS_CERT=cert, HAKEN_SMTP_TLS_KEY=key)
+    base.update(settings)
+    process, http_port, smtp_port = hakentest.serve(binary, data_dir, smtp=True, descriptors=descriptors, **base)
+    return process, smtp_port, http_port
 
 
-def stop_server(process):
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+stop_server = hakentest.stop
 
 
 def descriptor_exhaustion(binary):

@@ -9,6 +9,24 @@ import HakenStore
 struct MailFactsLoader {
     let batch: MailBatch
     let settings: MailSettings
+    /// What each mail's facts start from, worked out once when the batch starts.
+    let prepared: [UUID: Prepared]
+
+    struct Prepared {
+        var address: String?
+        /// DEC-1: when it counts as received, and our MTA's time when that was read.
+        var receivedAt: Date
+        var mtaReceivedAt: Date?
+        /// DEC-3: the day the subject names, in the year nearest the received day.
+        var reportDay: CivilDate?
+
+        init(_ row: QueuedMail, _ message: MailMessage, settings: MailSettings) {
+            address = MailFactsLoader.senderAddress(row, message)
+            (receivedAt, mtaReceivedAt) = MailFactsLoader.receivedAt(row, message, settings: settings)
+            let received = MailFactsLoader.tokyo(receivedAt).date
+            reportDay = message.report.flatMap { ReportTiming.inferDate(month: $0.month, day: $0.day, receivedOn: received) }
+        }
+    }
 
     struct Loaded {
         var facts: MailFacts
@@ -22,26 +40,24 @@ struct MailFactsLoader {
     /// already read, so most mails need no query of their own.
     static func start(_ mails: [(row: QueuedMail, mail: MailReading)], settings: MailSettings, key: AuditKey,
                       on db: Database) async throws -> MailFactsLoader {
-        let senders = mails.compactMap { senderAddress($0.row, $0.mail.message) }
-        let batch = try await MailBatch.start(senders: senders, mailIDs: mails.map(\.row.id), on: db, key: key)
+        var prepared: [UUID: Prepared] = [:]
+        for (row, mail) in mails { prepared[row.id] = Prepared(row, mail.message, settings: settings) }
+        let batch = try await MailBatch.start(senders: prepared.values.compactMap(\.address), mailIDs: mails.map(\.row.id), on: db, key: key)
         var businessDays: [(UUID, CivilDate)] = []
-        for (row, mail) in mails {
-            guard let sender = senderAddress(row, mail.message), case .business(let business, _) = try await batch.owner(of: sender),
-                  let report = mail.message.report else { continue }
-            let received = receivedAt(row, mail.message, settings: settings).effective
-            if let day = ReportTiming.inferDate(month: report.month, day: report.day, receivedOn: tokyo(received).date) {
-                businessDays.append((business.id, day))
-            }
+        for prep in prepared.values {
+            guard let sender = prep.address, let day = prep.reportDay,
+                  case .business(let business, _) = try await batch.owner(of: sender) else { continue }
+            businessDays.append((business.id, day))
         }
         try await batch.loadDispatches(businessDays: businessDays, days: [])
-        return MailFactsLoader(batch: batch, settings: settings)
+        return MailFactsLoader(batch: batch, settings: settings, prepared: prepared)
     }
 
     func facts(for row: QueuedMail, mail: MailReading) async throws -> Loaded {
         let message = mail.message
-        let address = Self.senderAddress(row, message)
-        let times = Self.receivedAt(row, message, settings: settings)
-        let received = Self.tokyo(times.effective)
+        let prep = prepared[row.id] ?? Prepared(row, message, settings: settings)
+        let address = prep.address
+        let received = Self.tokyo(prep.receivedAt)
 
         let sender: MailFacts.Sender
         if let address {
@@ -60,7 +76,7 @@ struct MailFactsLoader {
         }
 
         var candidates: [CandidateDispatch] = []
-        if let report = message.report, let day = ReportTiming.inferDate(month: report.month, day: report.day, receivedOn: received.date) {
+        if let day = prep.reportDay {
             switch sender {
             case .business(let business, _): candidates = try await batch.candidates(businessID: business.id, day: day)
             case .unknownMobile, .unknown: candidates = try await batch.candidates(day: day)
@@ -76,7 +92,7 @@ struct MailFactsLoader {
             subject: message.subjectReading, subjectText: message.subject ?? "", attachments: mail.attachments,
             authenticationFailures: AuthenticationResults.failures(message.headers, trustedAuthservID: settings.trustedAuthservID),
             replyPath: Self.replyPath(row, message), candidates: candidates, institutionBusinesses: institutionBusinesses)
-        return Loaded(facts: facts, receivedAt: times.effective, mtaReceivedAt: times.mta)
+        return Loaded(facts: facts, receivedAt: prep.receivedAt, mtaReceivedAt: prep.mtaReceivedAt)
     }
 
     /// Who sent it, lower-cased: the From address as read, or the envelope sender when the
