@@ -1,3 +1,4 @@
+import HakenCore
 import Vapor
 
 func routes(_ app: Application, configuration: AppConfiguration) throws {

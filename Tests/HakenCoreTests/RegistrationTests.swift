@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HakenCore
 
@@ -68,11 +69,13 @@ import Testing
     }
 
     @Test("CON-3, CON-4: only the institution files and chooses the expert") func testCON3_CON4_onlyTheInstitutionFilesAndChoosesTheExpert() {
-        #expect(DispatchFiling.check(filer: .institution, filerInstitutionID: "i1", institutionID: "i1") == nil)
-        #expect(DispatchFiling.check(filer: .institution, filerInstitutionID: "i2", institutionID: "i1") == .otherInstitution)
-        #expect(DispatchFiling.check(filer: .business, filerInstitutionID: nil, institutionID: "i1") == .notAllowed(.business))
-        #expect(DispatchFiling.check(filer: .expert, filerInstitutionID: nil, institutionID: "i1") == .notAllowed(.expert))
-        #expect(DispatchFiling.check(filer: .secretariat, filerInstitutionID: nil, institutionID: "i1") == nil)
+        let i1 = UUID(), i2 = UUID(), business = UUID()
+        let consultation = AccessPolicy.Resource.consultation(institution: i1, business: business)
+        #expect(AccessPolicy.allows(.init(role: .institution, partyID: i1), .fileDispatch, consultation))
+        #expect(!AccessPolicy.allows(.init(role: .institution, partyID: i2), .fileDispatch, consultation))
+        #expect(!AccessPolicy.allows(.init(role: .business, partyID: business), .fileDispatch, consultation))
+        #expect(!AccessPolicy.allows(.init(role: .expert, partyID: UUID()), .fileDispatch, consultation))
+        #expect(AccessPolicy.allows(.init(role: .secretariat, partyID: nil), .fileDispatch, consultation))
     }
 
     @Test("CON-5: schedule needs date start end and place") func testCON5_scheduleNeedsDateStartEndAndPlace() {

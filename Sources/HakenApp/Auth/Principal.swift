@@ -9,21 +9,27 @@ import Vapor
 public struct Principal: Authenticatable, Sendable, Equatable {
     public var role: Role
     public var partyID: UUID?
-    /// For the audit log: `secretariat:admin-token`, `institution:<uuid>`, …
+    /// For the audit log: `secretariat:admin-token`, `institution:<uuid>/account:<uuid>`, …
     public var actor: String
+    /// The web account behind a session (nil for an API token).
+    public var accountID: UUID?
 
-    public init(role: Role, partyID: UUID?, actor: String) {
+    public init(role: Role, partyID: UUID?, actor: String, accountID: UUID? = nil) {
         self.role = role
         self.partyID = partyID
         self.actor = actor
+        self.accountID = accountID
+    }
+
+    /// The permission policy's view of this caller.
+    public var caller: AccessPolicy.Caller { AccessPolicy.Caller(role: role, partyID: partyID) }
+
+    public func may(_ action: AccessPolicy.Action, _ resource: AccessPolicy.Resource) -> Bool {
+        AccessPolicy.allows(caller, action, resource)
     }
 
     public var isSecretariat: Bool { role == .secretariat }
 
-    /// Whether this caller acts for `partyID` in `role`.
-    public func actsFor(_ role: Role, _ partyID: UUID?) -> Bool {
-        self.role == role && self.partyID != nil && self.partyID == partyID
-    }
 }
 
 /// Resolves `Authorization: Bearer …` to a principal: the configured admin token, or a
@@ -32,7 +38,7 @@ struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
     let adminToken: String?
 
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        if let adminToken, HakenApp.constantTimeEqual(bearer.token, adminToken) {
+        if let adminToken, constantTimeEqual(bearer.token, adminToken) {
             request.auth.login(Principal(role: .secretariat, partyID: nil, actor: "secretariat:admin-token"))
             return
         }
@@ -49,6 +55,14 @@ extension Request {
     /// The authenticated caller, or 401.
     func principal() throws -> Principal {
         guard let principal = auth.get(Principal.self) else { throw APIError.unauthenticated }
+        return principal
+    }
+
+    /// The caller, who must be allowed `action` on `resource` by the one policy (403 otherwise).
+    @discardableResult
+    func authorize(_ action: AccessPolicy.Action, _ resource: AccessPolicy.Resource) throws -> Principal {
+        let principal = try principal()
+        guard principal.may(action, resource) else { throw APIError.forbidden }
         return principal
     }
 

@@ -48,18 +48,7 @@ public struct DispatchSchedule: Equatable, Sendable {
 /// business can neither file one nor name the expert. The secretariat may file on an
 /// institution's behalf (e.g. when importing).
 public enum DispatchFiling {
-    public enum Refusal: Equatable, Sendable {
-        case notAllowed(Role)
-        case otherInstitution
-    }
-
-    public static func check(filer: Role, filerInstitutionID: String?, institutionID: String) -> Refusal? {
-        switch filer {
-        case .secretariat: return nil
-        case .institution: return filerInstitutionID == institutionID ? nil : .otherInstitution
-        case .business, .expert: return .notAllowed(filer)
-        }
-    }
+    // Who may file is the permission policy's `.fileDispatch` (AccessPolicy).
 
     /// What a dispatch application needs to know of the consultation it rests on.
     public struct ConsultationRecord: Equatable, Sendable {

@@ -43,11 +43,15 @@ public struct BusinessProfile: Equatable, Sendable {
     public var registeredEmail: EmailAddress
     /// DAY-3: a mobile address registered in advance for sites where the registered one cannot be used.
     public var mobileEmail: EmailAddress?
+    /// Representative, postal code, industry, employees, capital.
+    public var details: BusinessDetails
 
     public init(name: String, kanaName: String? = nil, corporateNumber: CorporateNumber? = nil, address: String? = nil,
-                phone: String? = nil, contactName: String, registeredEmail: EmailAddress, mobileEmail: EmailAddress? = nil) {
+                phone: String? = nil, contactName: String, registeredEmail: EmailAddress, mobileEmail: EmailAddress? = nil,
+                details: BusinessDetails = BusinessDetails()) {
         self.name = name; self.kanaName = kanaName; self.corporateNumber = corporateNumber; self.address = address
         self.phone = phone; self.contactName = contactName; self.registeredEmail = registeredEmail; self.mobileEmail = mobileEmail
+        self.details = details
     }
 
     public struct Input: Codable, Sendable {
@@ -59,6 +63,12 @@ public struct BusinessProfile: Equatable, Sendable {
         public var contactName: String?
         public var email: String?
         public var mobileEmail: String?
+        // REG-1 stage 2 on the registration page (typed text, as a form sends it).
+        public var representative: String?
+        public var postalCode: String?
+        public var industry: String?
+        public var employees: String?
+        public var capital: String?
 
         public init(name: String?, kanaName: String? = nil, corporateNumber: String? = nil, address: String? = nil,
                     phone: String? = nil, contactName: String?, email: String?, mobileEmail: String? = nil) {
@@ -68,12 +78,34 @@ public struct BusinessProfile: Equatable, Sendable {
         }
     }
 
-    public static func validate(_ input: Input) throws(ValidationFailure) -> BusinessProfile {
+    /// `complete`: the registration page's stage 2, where kana, representative, postal code,
+    /// address, phone, industry and employees are required (the API leaves them optional).
+    public static func validate(_ input: Input, complete: Bool = false) throws(ValidationFailure) -> BusinessProfile {
         var check = FieldChecker()
+        var details = BusinessDetails()
+        details.representative = complete ? check.required(input.representative, field: "representative", label: "代表者名")
+                                          : check.optional(input.representative, field: "representative", label: "代表者名")
+        if let text = complete ? check.required(input.postalCode, field: "postalCode", label: "郵便番号")
+                               : check.optional(input.postalCode, field: "postalCode", label: "郵便番号"), !text.isEmpty {
+            details.postalCode = BusinessDetails.postalCode(text)
+            if details.postalCode == nil {
+                check.add(FieldError(field: "postalCode", code: "invalid_format", message: "郵便番号は7桁の数字で入力してください（例: 100-0005）。"))
+            }
+        }
+        if let text = check.optional(input.industry, field: "industry", label: "業種") {
+            details.industry = Industry(rawValue: text) ?? Industry.allCases.first { $0.japaneseName == text }
+            if details.industry == nil { check.add(FieldError(field: "industry", code: "invalid_choice", message: "業種は一覧から選んでください。")) }
+        } else if complete {
+            check.add(FieldError(field: "industry", code: "required", message: "業種を選んでください。"))
+        }
+        details.employees = check.integer(input.employees, field: "employees", label: "従業員数", range: 0...BusinessDetails.maximumEmployees,
+                                          required: complete, unit: "人")
+        details.capitalYen = check.integer(input.capital, field: "capital", label: "資本金", range: 0...BusinessDetails.maximumCapitalYen, unit: "円")
         let name = check.required(input.name, field: "name", label: "事業者名")
         check.refuseSlash(name, field: "name", label: "事業者名")
-        let kana = check.optional(input.kanaName, field: "kanaName", label: "事業者名（カナ）")
-        if let kana, !isKana(kana) {
+        let kana = complete ? check.required(input.kanaName, field: "kanaName", label: "事業者名（カナ）")
+                            : check.optional(input.kanaName, field: "kanaName", label: "事業者名（カナ）")
+        if let kana, !kana.isEmpty, !isKana(kana) {
             check.add(FieldError(field: "kanaName", code: "invalid_format", message: "事業者名（カナ）はカタカナで入力してください。"))
         }
         var corporateNumber: CorporateNumber?
@@ -86,9 +118,11 @@ public struct BusinessProfile: Equatable, Sendable {
                 check.add(FieldError(field: "corporateNumber", code: "invalid_check_digit", message: "法人番号のチェックデジットが一致しません。番号をご確認ください。"))
             }
         }
-        let address = check.optional(input.address, field: "address", label: "所在地", maxLength: 300)
-        let phone = check.optional(input.phone, field: "phone", label: "電話番号", maxLength: 30)
-        if let phone, !isPhoneNumber(phone) {
+        let address = complete ? check.required(input.address, field: "address", label: "所在地", maxLength: 300)
+                               : check.optional(input.address, field: "address", label: "所在地", maxLength: 300)
+        let phone = complete ? check.required(input.phone, field: "phone", label: "電話番号", maxLength: 30)
+                             : check.optional(input.phone, field: "phone", label: "電話番号", maxLength: 30)
+        if let phone, !phone.isEmpty, !isPhoneNumber(phone) {
             check.add(FieldError(field: "phone", code: "invalid_format", message: "電話番号は数字とハイフンで入力してください（例: 03-1234-5678）。"))
         }
         let contact = check.required(input.contactName, field: "contactName", label: "ご担当者名")
@@ -100,7 +134,7 @@ public struct BusinessProfile: Equatable, Sendable {
         try check.finish()
         guard let email else { throw ValidationFailure([.required("email", label: "メールアドレス")]) }
         return BusinessProfile(name: name, kanaName: kana, corporateNumber: corporateNumber, address: address,
-                               phone: phone, contactName: contact, registeredEmail: email, mobileEmail: mobile)
+                               phone: phone, contactName: contact, registeredEmail: email, mobileEmail: mobile, details: details)
     }
 
     /// Every address a time report may come from (DAY-3).

@@ -13,6 +13,12 @@ public enum Outbox {
         case receiptUnregistered = "receipt-unregistered"
         /// A link that verifies a business's mobile address (DEC-10).
         case addressVerification = "address-verification"
+        /// Sign-up verification, password reset, invitation: a link for one person.
+        case accountLink = "account-link"
+        /// AFT-2: the certification link to the business after the expert's report.
+        case certificationRequest = "certification-request"
+        /// A dispatch filed, rescheduled or cancelled, told to the business and the expert (CON-5).
+        case dispatchNotice = "dispatch-notice"
     }
 
     /// A row of the queue before it is inserted. The message is rendered once here, so a

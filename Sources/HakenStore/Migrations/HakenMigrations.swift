@@ -13,6 +13,9 @@ public enum HakenMigrations {
         M008_SenderTrust(),
         M009_KeyedAuditChain(),
         M010_RegisteredAddresses(),
+        M011_PeopleAndAfterTheDay(),
+        // Web sessions in the database (Fluent's own table), so several nodes share them.
+        SessionRecord.migration,
     ]
 
     public static func register(on migrations: Migrations) {

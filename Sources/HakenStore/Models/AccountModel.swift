@@ -13,9 +13,16 @@ public final class AccountModel: Model, @unchecked Sendable {
     @Field(key: "role") public var role: String
     /// The business, institution or expert this account acts for; nil for the secretariat.
     @OptionalField(key: "party_id") public var partyID: UUID?
+    /// The person's name, as greeted on the pages.
+    @OptionalField(key: "display_name") public var displayName: String?
+    /// When the address was shown to be the person's (the sign-up or invitation link was
+    /// opened); nil until then, and no login before it.
+    @OptionalField(key: "verified_at") public var verifiedAt: Date?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
+
+    public var accountRole: Role? { Role(rawValue: role) }
 
     public init(email: EmailAddress, passwordHash: String, role: Role, partyID: UUID?) {
         self.email = email.address

@@ -98,3 +98,10 @@ public final class PhotoConsentModel: Model, @unchecked Sendable {
         self.note = note
     }
 }
+
+extension DispatchModel {
+    /// Its three parties, as the permission policy sees them.
+    public var parties: AccessPolicy.DispatchParties {
+        AccessPolicy.DispatchParties(business: $business.id, institution: $institution.id, expert: $expert.id)
+    }
+}

@@ -64,6 +64,11 @@ public final class BusinessModel: Model, @unchecked Sendable {
     @OptionalField(key: "mobile_email_key") public var mobileEmailKey: String?
     /// DEC-10: when the mobile address was verified by the link mailed to it; nil until then.
     @OptionalField(key: "mobile_verified_at") public var mobileVerifiedAt: Date?
+    @OptionalField(key: "representative") public var representative: String?
+    @OptionalField(key: "postal_code") public var postalCode: String?
+    @OptionalField(key: "industry") public var industry: String?
+    @OptionalField(key: "employees") public var employees: Int?
+    @OptionalField(key: "capital_yen") public var capitalYen: Int?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -85,7 +90,15 @@ public final class BusinessModel: Model, @unchecked Sendable {
         if mobileEmailKey != profile.mobileEmail?.matchKey { mobileVerifiedAt = nil }   // a new address starts unverified
         mobileEmail = profile.mobileEmail?.address
         mobileEmailKey = profile.mobileEmail?.matchKey
+        representative = profile.details.representative
+        postalCode = profile.details.postalCode
+        industry = profile.details.industry?.rawValue
+        employees = profile.details.employees
+        capitalYen = profile.details.capitalYen
     }
+
+    /// REG-1 stage 2 is done once the company facts the registration page requires are in.
+    public var detailsComplete: Bool { representative != nil && postalCode != nil && industry != nil && employees != nil }
 
     /// Back to the domain value (the stored fields were validated on the way in; a row
     /// changed by hand into something unreadable is an error, never a crash).
@@ -95,7 +108,9 @@ public final class BusinessModel: Model, @unchecked Sendable {
             name: name, kanaName: kanaName,
             corporateNumber: corporateNumber.flatMap { try? CorporateNumber.parse($0).get() },
             address: address, phone: phone, contactName: contactName,
-            registeredEmail: registered, mobileEmail: mobileEmail.flatMap(EmailAddress.init)
+            registeredEmail: registered, mobileEmail: mobileEmail.flatMap(EmailAddress.init),
+            details: BusinessDetails(representative: representative, postalCode: postalCode, industry: industry.flatMap(Industry.init(rawValue:)),
+                                     employees: employees, capitalYen: capitalYen)
         )
     }
 }

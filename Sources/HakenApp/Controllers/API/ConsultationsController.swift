@@ -34,7 +34,7 @@ enum ConsultationsController {
         guard let institutionID, let businessID, let consultation else {
             throw APIError.field("date", code: "required", message: "入力を確認してください。")
         }
-        if principal.role == .institution && principal.partyID != institutionID { throw APIError.forbidden }
+        if !principal.may(.recordConsultation, .consultation(institution: institutionID, business: businessID)) { throw APIError.forbidden }
         var missing = FieldChecker()
         if try await InstitutionModel.find(institutionID, on: req.db) == nil {
             missing.add(DispatchesController.notFound("institutionId", "支援機関"))

@@ -33,12 +33,10 @@ enum DispatchesController {
             throw APIError.field("date", code: "required", message: "入力を確認してください。")
         }
 
-        switch DispatchFiling.check(filer: principal.role, filerInstitutionID: principal.partyID?.uuidString, institutionID: institutionID.uuidString) {
-        case nil: break
-        case .otherInstitution:
-            throw APIError(.forbidden, code: "forbidden", reason: "他の支援機関の名義で派遣を申請することはできません（CON-3）。")
-        case .notAllowed:
-            throw APIError(.forbidden, code: "forbidden", reason: "派遣の申請は支援機関が行います（CON-3/CON-4）。")
+        if !principal.may(.fileDispatch, .consultation(institution: institutionID, business: businessID)) {
+            throw principal.role == .institution
+                ? APIError(.forbidden, code: "forbidden", reason: "他の支援機関の名義で派遣を申請することはできません（CON-3）。")
+                : APIError(.forbidden, code: "forbidden", reason: "派遣の申請は支援機関が行います（CON-3/CON-4）。")
         }
 
         let business = try await BusinessModel.find(businessID, on: req.db)
@@ -123,11 +121,7 @@ enum DispatchesController {
     }
 
     static func authorize(_ principal: Principal, toRead dispatch: DispatchModel) throws {
-        let allowed = principal.isSecretariat
-            || principal.actsFor(.institution, dispatch.$institution.id)
-            || principal.actsFor(.business, dispatch.$business.id)
-            || principal.actsFor(.expert, dispatch.$expert.id)
-        if !allowed { throw APIError.forbidden }
+        if !principal.may(.read, .dispatch(dispatch.parties)) { throw APIError.forbidden }
     }
 
     static func notFound(_ field: String, _ what: String) -> FieldError {

@@ -38,7 +38,7 @@ enum PartyReadController {
     static func institution(req: Request) async throws -> InstitutionView {
         let principal = try req.principal()
         let id = try id(req)
-        guard principal.isSecretariat || principal.actsFor(.institution, id) else { throw APIError.forbidden }
+        guard principal.may(.read, .institution(id)) else { throw APIError.forbidden }
         guard let model = try await InstitutionModel.find(id, on: req.db) else { throw APIError.notFound("支援機関") }
         return InstitutionView(id: id.apiString, name: model.name, kind: model.kind, kindLabel: model.institutionKind.japaneseName, email: model.email)
     }
@@ -46,7 +46,7 @@ enum PartyReadController {
     static func expert(req: Request) async throws -> ExpertView {
         let principal = try req.principal()
         let id = try id(req)
-        guard principal.isSecretariat || principal.role == .institution || principal.actsFor(.expert, id) else { throw APIError.forbidden }
+        guard principal.may(.read, .expert(id)) else { throw APIError.forbidden }
         guard let model = try await ExpertModel.find(id, on: req.db) else { throw APIError.notFound("専門家") }
         return ExpertView(id: id.apiString, name: model.name, email: model.email)
     }
@@ -54,12 +54,7 @@ enum PartyReadController {
     static func business(req: Request) async throws -> BusinessView {
         let principal = try req.principal()
         let id = try id(req)
-        var allowed = principal.isSecretariat || principal.actsFor(.business, id)
-        if !allowed, principal.role == .institution, let institution = principal.partyID {
-            allowed = try await ConsultationModel.query(on: req.db).filter(\.$business.$id == id)
-                .filter(\.$institution.$id == institution).count() > 0
-        }
-        guard allowed else { throw APIError.forbidden }
+        guard principal.may(.read, try await businessResource(id, on: req.db)) else { throw APIError.forbidden }
         guard let model = try await BusinessModel.find(id, on: req.db) else { throw APIError.notFound("事業者") }
         return BusinessView(id: id.apiString, name: model.name, kanaName: model.kanaName, contactName: model.contactName, email: model.email,
                             mobileEmail: model.mobileEmail, mobileVerified: model.mobileVerifiedAt != nil)
@@ -71,9 +66,15 @@ enum PartyReadController {
         guard let model = try await ConsultationModel.find(id, on: req.db) else {
             throw principal.isSecretariat ? APIError.notFound("経営相談") : APIError.forbidden
         }
-        guard principal.isSecretariat || principal.actsFor(.institution, model.$institution.id)
-                || principal.actsFor(.business, model.$business.id) else { throw APIError.forbidden }
+        guard principal.may(.read, .consultation(institution: model.$institution.id, business: model.$business.id)) else { throw APIError.forbidden }
         return ConsultationView(id: id.apiString, institutionId: model.$institution.id.apiString, businessId: model.$business.id.apiString, date: model.date,
                                 mode: model.mode, disasterMeasure: model.disasterMeasure, consultedPerson: model.consultedPerson)
+    }
+
+    /// A business as the policy sees it: with the institutions it has consulted (CON-1).
+    static func businessResource(_ id: UUID, on db: Database) async throws -> AccessPolicy.Resource {
+        let institutions = try await ConsultationModel.query(on: db).filter(\.$business.$id == id).field(\.$institution.$id).all()
+            .map { $0.$institution.id }
+        return .business(id, consultedAt: Set(institutions))
     }
 }

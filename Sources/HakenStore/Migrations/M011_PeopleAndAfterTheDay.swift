@@ -1,0 +1,72 @@
+import Fluent
+
+/// The people's half (#10): accounts that are verified and named, web sessions in the
+/// database (several nodes can share them), signed single-use links, login attempts for
+/// throttling, REG-1 stage 2's company facts, and AFT-2's expert report and certification.
+struct M011_PeopleAndAfterTheDay: AsyncMigration {
+    func prepare(on database: Database) async throws {
+        try await database.schema(AccountModel.schema)
+            .field("display_name", .string)
+            .field("verified_at", .datetime)
+            .update()
+        try await database.schema(ActionLinkModel.schema)
+            .id()
+            .field("purpose", .string, .required)
+            .field("subject_id", .uuid, .required)
+            .field("data", .string)
+            .field("expires_at", .datetime, .required)
+            .field("used_at", .datetime)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(LoginAttemptModel.schema)
+            .id()
+            .field("account_key", .string, .required)
+            .field("client", .string, .required)
+            .field("succeeded", .bool, .required)
+            .field("at", .datetime, .required)
+            .create()
+        try await database.schema(BusinessModel.schema)
+            .field("representative", .string)
+            .field("postal_code", .string)
+            .field("industry", .string)
+            .field("employees", .int64)
+            .field("capital_yen", .int64)
+            .update()
+        try await database.schema(ExpertReportModel.schema)
+            .id()
+            .field("dispatch_id", .uuid, .required, .references(DispatchModel.schema, "id"))
+            .field("actual_start", .string, .required)
+            .field("actual_end", .string, .required)
+            .field("work", .string, .required)
+            .field("next_steps", .string)
+            .field("travel_expenses_yen", .int64, .required)
+            .field("filed_by", .string, .required)
+            .field("filed_at", .datetime, .required)
+            .unique(on: "dispatch_id")
+            .create()
+        try await database.schema(CertificationModel.schema)
+            .id()
+            .field("dispatch_id", .uuid, .required, .references(DispatchModel.schema, "id"))
+            .field("times_confirmed", .bool, .required)
+            .field("dispute_reason", .string)
+            .field("rating", .int, .required)
+            .field("comment", .string)
+            .field("certified_at", .datetime, .required)
+            .unique(on: "dispatch_id")
+            .create()
+        try await database.createIndex("login_attempts_account_at", on: LoginAttemptModel.schema, "account_key", "at")
+        try await database.createIndex("login_attempts_client_at", on: LoginAttemptModel.schema, "client", "at")
+        // The institution's and the expert's dispatch lists, newest day first (the business's
+        // list uses dispatches_business_date).
+        try await database.createIndex("dispatches_institution_date", on: DispatchModel.schema, "institution_id", "date")
+        try await database.createIndex("dispatches_expert_date", on: DispatchModel.schema, "expert_id", "date")
+        try await database.createIndex("dispatches_date", on: DispatchModel.schema, "date")
+        try await database.createIndex("accounts_party", on: AccountModel.schema, "party_id")
+    }
+
+    func revert(on database: Database) async throws {
+        for schema in [CertificationModel.schema, ExpertReportModel.schema, LoginAttemptModel.schema, ActionLinkModel.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}
