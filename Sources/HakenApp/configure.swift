@@ -19,8 +19,14 @@ public func configure(_ app: Application, _ configuration: AppConfiguration, res
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
+    // Sessions outside the error handler, so an error page's session changes are kept too.
+    WebSession.configure(app, secure: configuration.behindProxy)
+    app.middleware.use(app.sessions.middleware)
     app.middleware.use(JSONErrorMiddleware())
     app.middleware.use(MethodNotAllowedMiddleware())
+    app.middleware.use(SessionPrincipalMiddleware())
+    app.middleware.use(CSRFMiddleware())
+    app.passwords.use(.bcrypt(cost: configuration.bcryptCost))
 
     try configuration.store.register(on: app.databases)
     try await configuration.store.prepare(app.db)
@@ -74,12 +80,12 @@ func viewsDirectory() -> String {
 }
 
 /// Headers every answer carries (pages, API, errors): no sniffing, no framing, no referrer
-/// leaks of signed links, and a Content-Security-Policy that allows no script but our own
-/// files (pages style themselves inline; no inline script anywhere).
+/// leaks of signed links, and a Content-Security-Policy that allows no script and no style
+/// but our own files (/assets/): nothing inline anywhere.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     static let headers: [(String, String)] = [
         ("Content-Security-Policy",
-         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "no-referrer"),
@@ -90,7 +96,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         for (name, value) in Self.headers { response.headers.replaceOrAdd(name: name, value: value) }
-        if request.url.path.hasPrefix("/api/") || request.url.path == "/metrics" || request.url.path.hasPrefix("/mobile/") {
+        if !request.url.path.hasPrefix("/assets/") && response.headers[.cacheControl].isEmpty {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response

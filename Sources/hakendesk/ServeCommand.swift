@@ -19,6 +19,10 @@ struct Serve: AsyncParsableCommand {
                 let summary = try await DemoData.load(on: app.db, today: app.hakenClock.today, now: app.hakenClock.now(), key: app.haken.auditKey)
                 say(summary.created ? "デモデータを読み込みました（事業者 \(summary.businesses) 件、派遣 \(summary.dispatches) 件）。"
                                       : "デモデータは読み込み済みです（事業者 \(summary.businesses) 件、派遣 \(summary.dispatches) 件）。")
+                say("デモ用のログイン（パスワードはすべて \(DemoLogins.password)）:")
+                for login in try await DemoLogins.ensure(on: app) {
+                    say("  \(login.role.japaneseName): \(login.email)")
+                }
             }
             say("HakenDesk listening on http://\(configuration.httpHost):\(configuration.httpPort)")
             if configuration.mail.smtpPort != 0 {

@@ -100,12 +100,23 @@ public struct AppConfiguration: Sendable {
         if let anchorFile = value("HAKEN_AUDIT_ANCHOR_FILE") {
             configuration.auditKeyFiles.anchorFile = URL(fileURLWithPath: anchorFile).standardizedFileURL
         }
+        if let text = value("HAKEN_BCRYPT_COST") {
+            guard let cost = Int(text), (10...15).contains(cost) else { throw Problem.invalidNumber("HAKEN_BCRYPT_COST (10–15)", text) }
+            configuration.bcryptCost = cost
+        }
         if let url = value("HAKEN_PUBLIC_URL") {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw Problem.invalidURL("HAKEN_PUBLIC_URL", url) }
             configuration.publicURL = String(url.reversed().drop { $0 == "/" }.reversed())
         }
         return configuration
     }
+
+    /// Cookies are `Secure` and X-Forwarded-For is read when people reach us over https
+    /// (HAKEN_PUBLIC_URL): then a TLS-terminating proxy stands in front of us.
+    public var behindProxy: Bool { publicURL.hasPrefix("https://") }
+
+    /// Bcrypt's cost for passwords (`HAKEN_BCRYPT_COST`, 10…15, default 12; tests lower it to 4).
+    public var bcryptCost: Int = 12
 
     /// The base of links in mail.
     public var linkBase: String { publicURL.isEmpty ? "http://\(httpHost):\(httpPort)" : publicURL }

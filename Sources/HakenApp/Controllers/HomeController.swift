@@ -14,7 +14,7 @@ enum HomeController {
         var officeStatus: String
     }
 
-    static func index(req: Request) async throws -> View {
+    static func index(req: Request) async throws -> Response {
         let now = req.application.hakenClock.tokyoNow
         let fiscalYear = FiscalYear(containing: now.date)
         let open = BusinessCalendar.isOpen(at: now)
@@ -27,6 +27,6 @@ enum HomeController {
             fiscalYear: "\(fiscalYear.label)（\(fiscalYear.eraLabel)）",
             officeStatus: status
         )
-        return try await req.view.render("index", context)
+        return try await req.page("index", title: "トップ", context)
     }
 }

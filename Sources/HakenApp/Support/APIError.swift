@@ -57,6 +57,7 @@ struct JSONErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
+            if WebErrorPage.wantsHTML(request), let page = await WebErrorPage.response(for: error, request: request) { return page }
             return Self.response(for: error, request: request)
         }
     }
@@ -70,6 +71,12 @@ struct JSONErrorMiddleware: AsyncMiddleware {
             status = api.status
             headers = api.headers
             body = ErrorBody(code: api.code, reason: api.reason, field: api.errors.first?.field, errors: api.errors)
+        case WebError.csrf:
+            status = .forbidden
+            body = ErrorBody(code: "csrf", reason: "X-CSRF-Token ヘッダーがないか、正しくありません。", field: nil, errors: [])
+        case WebError.signInRequired:
+            status = .unauthorized
+            body = ErrorBody(code: "unauthenticated", reason: APIError.unauthenticated.reason, field: nil, errors: [])
         case is NIOTooManyBytesError:
             // A body over the route's limit (a 50 MB POST to the mail pipe): refused, not a crash or a 500.
             status = .payloadTooLarge

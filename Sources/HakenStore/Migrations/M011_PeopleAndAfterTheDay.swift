@@ -5,10 +5,8 @@ import Fluent
 /// throttling, REG-1 stage 2's company facts, and AFT-2's expert report and certification.
 struct M011_PeopleAndAfterTheDay: AsyncMigration {
     func prepare(on database: Database) async throws {
-        try await database.schema(AccountModel.schema)
-            .field("display_name", .string)
-            .field("verified_at", .datetime)
-            .update()
+        // One column per ALTER: SQLite adds one at a time.
+        try await addColumns(AccountModel.schema, [("display_name", .string), ("verified_at", .datetime)], on: database)
         try await database.schema(ActionLinkModel.schema)
             .id()
             .field("purpose", .string, .required)
@@ -25,13 +23,10 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
             .field("succeeded", .bool, .required)
             .field("at", .datetime, .required)
             .create()
-        try await database.schema(BusinessModel.schema)
-            .field("representative", .string)
-            .field("postal_code", .string)
-            .field("industry", .string)
-            .field("employees", .int64)
-            .field("capital_yen", .int64)
-            .update()
+        try await addColumns(BusinessModel.schema, [("representative", .string), ("postal_code", .string), ("industry", .string),
+                                                    ("employees", .int64), ("capital_yen", .int64)], on: database)
+        // CON-2: the consultation photo, in the blob store.
+        try await addColumns(ConsultationModel.schema, [("photo_path", .string)], on: database)
         try await database.schema(ExpertReportModel.schema)
             .id()
             .field("dispatch_id", .uuid, .required, .references(DispatchModel.schema, "id"))
@@ -62,6 +57,12 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
         try await database.createIndex("dispatches_expert_date", on: DispatchModel.schema, "expert_id", "date")
         try await database.createIndex("dispatches_date", on: DispatchModel.schema, "date")
         try await database.createIndex("accounts_party", on: AccountModel.schema, "party_id")
+    }
+
+    private func addColumns(_ table: String, _ columns: [(String, DatabaseSchema.DataType)], on database: Database) async throws {
+        for (name, type) in columns {
+            try await database.schema(table).field(.definition(name: .key(FieldKey(stringLiteral: name)), dataType: type, constraints: [])).update()
+        }
     }
 
     func revert(on database: Database) async throws {

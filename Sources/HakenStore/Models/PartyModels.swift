@@ -127,6 +127,8 @@ public final class ConsultationModel: Model, @unchecked Sendable {
     @OptionalField(key: "disaster_measure") public var disasterMeasure: String?
     @Field(key: "consulted_person") public var consultedPerson: String
     @Field(key: "photographed") public var photographed: Bool
+    /// CON-2: the photo's file in the blob store (uploaded on the institution's page).
+    @OptionalField(key: "photo_path") public var photoPath: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}

@@ -18,7 +18,13 @@ enum ConsultationsController {
 
     static func create(req: Request) async throws -> Response {
         let principal = try req.principal(in: [.secretariat, .institution])
-        let input = try req.content.decode(Input.self)
+        let model = try await record(try req.content.decode(Input.self), photoPath: nil, by: principal, req: req)
+        return try await PartiesController.created(model.requireID(), path: "consultations", req: req)
+    }
+
+    /// Checks and records a consultation: the one path of the API and the institution's page.
+    /// Throws `APIError` naming the fields at fault.
+    static func record(_ input: Input, photoPath: String?, by principal: Principal, req: Request) async throws -> ConsultationModel {
         var check = FieldChecker()
         let institutionID = check.uuid(input.institutionId, field: "institutionId", label: "支援機関ID")
         let businessID = check.uuid(input.businessId, field: "businessId", label: "事業者ID")
@@ -45,11 +51,14 @@ enum ConsultationsController {
         try missing.finish()
 
         let model = ConsultationModel(institutionID: institutionID, businessID: businessID, consultation: consultation)
+        model.photoPath = photoPath
         try await req.db.hakenTransaction { db in
             try await model.create(on: db)
+            var details = ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]
+            details["photo"] = photoPath
             try await AuditLog.append(.init(actor: principal.actor, action: "consultation.create", subject: AuditLog.subject("consultation", try model.requireID()),
-                                            details: ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]), on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
+                                            details: details), on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         }
-        return try await PartiesController.created(model.requireID(), path: "consultations", req: req)
+        return model
     }
 }

@@ -19,7 +19,13 @@ enum DispatchesController {
 
     static func create(req: Request) async throws -> Response {
         let principal = try req.principal(in: [.secretariat, .institution])
-        let input = try req.content.decode(CreateInput.self)
+        let dispatch = try await file(try req.content.decode(CreateInput.self), by: principal, req: req)
+        return try await PartiesController.created(dispatch.requireID(), path: "dispatches", req: req)
+    }
+
+    /// Checks and files a dispatch (CON-1…CON-5) and tells the business and the expert by
+    /// mail: the one path of the API and the institution's page. Throws `APIError`.
+    static func file(_ input: CreateInput, by principal: Principal, req: Request) async throws -> DispatchModel {
 
         var check = FieldChecker()
         let schedule = DispatchSchedule.validate(.init(date: input.date, start: input.start, end: input.end, place: input.place),
@@ -73,15 +79,25 @@ enum DispatchesController {
 
         let dispatch = DispatchModel(businessID: businessID, expertID: expertID, institutionID: institutionID, schedule: schedule)
         dispatch.$consultation.id = consultationID
+        let institutionName = try await InstitutionModel.find(institutionID, on: req.db)?.name ?? ""
+        let when = "\(JapaneseDateFormat.monthDayWeekday(schedule.date)) \(schedule.start.hhmm)〜\(schedule.end.hhmm)"
         try await req.db.hakenTransaction { db in
             try await dispatch.create(on: db)
-            try await AuditLog.append(.init(actor: principal.actor, action: "dispatch.create", subject: AuditLog.subject("dispatch", try dispatch.requireID()),
+            let id = try dispatch.requireID()
+            try await AuditLog.append(.init(actor: principal.actor, action: "dispatch.create", subject: AuditLog.subject("dispatch", id),
                                             details: ["business": business.name, "expert": expert.name, "date": schedule.date.iso,
                                                       "start": schedule.start.hhmm, "end": schedule.end.hhmm, "place": schedule.place,
                                                       "consultation": consultationID.uuidString.lowercased()]),
                                       on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
+            // CON-5: the business and the expert are told.
+            for (recipient, address) in [(business.contactName, business.email), (expert.name, expert.email)] {
+                try await WebMail.queue(.dispatchNotice, to: address,
+                                        AccountMailText.dispatchFiled(recipient: recipient, business: business.name, expert: expert.name,
+                                                                      institution: institutionName, when: when, place: schedule.place),
+                                        dedupe: "filed:\(id.apiString):\(address)", req: req, on: db)
+            }
         }
-        return try await PartiesController.created(dispatch.requireID(), path: "dispatches", req: req)
+        return dispatch
     }
 
     static func show(req: Request) async throws -> DispatchView {
@@ -105,19 +121,26 @@ enum DispatchesController {
     static func list(req: Request) async throws -> Page {
         let principal = try req.principal()
         let paging = try Paging.from(req, defaultPer: 50, maxPer: 200)
-        var query = DispatchModel.query(on: req.db)
-        switch principal.role {
-        case .secretariat: break
-        case .institution: query = query.filter(\.$institution.$id == principal.partyID ?? UUID())
-        case .business: query = query.filter(\.$business.$id == principal.partyID ?? UUID())
-        case .expert: query = query.filter(\.$expert.$id == principal.partyID ?? UUID())
-        }
+        let query = visible(to: principal, on: req.db)
         let total = try await query.count()
         let rows = try await query.sort(\.$date, .descending).sort(\.$startTime).range(paging.range).all()
         let today = req.application.hakenClock.today
         var items: [DispatchView] = []
         for row in rows { items.append(try await DispatchView.make(row, today: today, on: req.db)) }
         return Page(items: items, page: paging.page, per: paging.per, total: total)
+    }
+
+    /// The dispatches `principal` may read, as one query: the list's side of the policy's
+    /// `.read` on a dispatch (AccessPolicy; the permission matrix test holds the two together).
+    static func visible(to principal: Principal, on db: Database) -> QueryBuilder<DispatchModel> {
+        let query = DispatchModel.query(on: db)
+        let party = principal.partyID ?? UUID()
+        switch principal.role {
+        case .secretariat: return query
+        case .institution: return query.filter(\.$institution.$id == party)
+        case .business: return query.filter(\.$business.$id == party)
+        case .expert: return query.filter(\.$expert.$id == party)
+        }
     }
 
     static func authorize(_ principal: Principal, toRead dispatch: DispatchModel) throws {

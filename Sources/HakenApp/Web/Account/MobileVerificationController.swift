@@ -68,8 +68,6 @@ enum MobileVerificationController {
             status = .notFound
             context = Context(title: "リンクが見つかりません", message: "リンクが正しくコピーされているかご確認ください。", canConfirm: false, action: action)
         }
-        let response = try await req.view.render("mobile-verify", context).encodeResponse(for: req)
-        response.status = status
-        return response
+        return try await req.page("mobile-verify", title: context.title, context, status: status)
     }
 }

@@ -1,0 +1,111 @@
+import Fluent
+import HakenCore
+import HakenStore
+import Vapor
+
+/// REG-1 stage 2: `/business/details`, the business's details, registered once for the
+/// signed-in contact's account; the account's address is the registered address (REG-2).
+/// A mobile address (DAY-3) counts once the link mailed to it is opened (DEC-10).
+enum BusinessDetailsController {
+    static let fields = ["name", "kanaName", "corporateNumber", "representative", "postalCode", "address", "phone",
+                         "industry", "employees", "capital", "contactName", "mobileEmail"]
+
+    struct Context: Encodable {
+        var email: String
+        var form: FormState
+        var fields: [FormField]
+        /// Registered already: the details as a list instead of the form.
+        var registered: [Fact]?
+        var mobileStatus: String?
+    }
+
+    struct Fact: Encodable { var label: String; var value: String }
+
+    static func show(req: Request) async throws -> Response {
+        let (principal, account) = try business(req)
+        if let id = principal.partyID, let model = try await BusinessModel.find(id, on: req.db) {
+            return try await req.page("business-details", title: "事業者情報", registered(model, email: account.email))
+        }
+        return try await req.page("business-details", title: "事業者情報の登録", form(email: account.email, state: FormState()))
+    }
+
+    static func create(req: Request) async throws -> Response {
+        let (principal, account) = try business(req)
+        guard principal.partyID == nil else { return req.seeOther("/business/details") }
+        let values = req.formValues(fields)
+        var input = BusinessProfile.Input(name: values["name"], kanaName: values["kanaName"], corporateNumber: values["corporateNumber"],
+                                          address: values["address"], phone: values["phone"], contactName: values["contactName"],
+                                          email: account.email, mobileEmail: values["mobileEmail"])
+        input.representative = values["representative"]
+        input.postalCode = values["postalCode"]
+        input.industry = values["industry"]
+        input.employees = values["employees"]
+        input.capital = values["capital"]
+        let profile: BusinessProfile
+        do {
+            profile = try BusinessProfile.validate(input, complete: true)
+        } catch {
+            return try await req.page("business-details", title: "事業者情報の登録", form(email: account.email, state: FormState(values: values, failure: error)),
+                                      status: .unprocessableEntity)
+        }
+        let now = req.application.hakenClock.now()
+        let key = req.application.haken.auditKey
+        do {
+            try await req.db.hakenTransaction { db in
+                let business = try await Accounts.registerBusiness(profile, for: account, on: db, key: key, now: now)
+                try await MobileVerificationController.mailLink(for: business, req: req, on: db)
+            }
+        } catch let taken as AddressRegistry.Taken {
+            let failure = ValidationFailure([FieldError(field: taken.field == "email" ? "mobileEmail" : taken.field, code: "already_registered",
+                                                        message: "このメールアドレスは既に他の事業者・専門家・支援機関に登録されています。別のアドレスを入力してください。")])
+            return try await req.page("business-details", title: "事業者情報の登録", form(email: account.email, state: FormState(values: values, failure: failure)),
+                                      status: .conflict)
+        }
+        let mobileNote = profile.mobileEmail == nil ? "" : "携帯メールアドレスに確認のメールを送りました。リンクを開くと、そのアドレスからの報告も受け付けます。"
+        return req.seeOther("/dispatches", flash: "事業者情報を登録しました。" + mobileNote)
+    }
+
+    static func business(_ req: Request) throws -> (Principal, AccountModel) {
+        let principal = try req.signedIn()
+        guard principal.role == .business, let account = req.account else { throw APIError.forbidden }
+        return (principal, account)
+    }
+
+    static func form(email: String, state: FormState) -> Context {
+        Context(email: email, form: state, fields: [
+            state.field("name", "事業者名", required: true, hint: "当日の報告メールの件名に書く名前です。", autocomplete: "organization"),
+            state.field("kanaName", "事業者名（カナ）", required: true, hint: "カタカナで入力してください。"),
+            state.field("corporateNumber", "法人番号", hint: "13桁。個人事業主の方は空欄のままで構いません。", inputmode: "numeric"),
+            state.field("representative", "代表者名", required: true),
+            state.field("postalCode", "郵便番号", required: true, hint: "例: 100-0005", autocomplete: "postal-code", inputmode: "numeric"),
+            state.field("address", "所在地", required: true, autocomplete: "street-address"),
+            state.field("phone", "電話番号", type: "tel", required: true, hint: "例: 03-1234-5678", autocomplete: "tel"),
+            state.field("industry", "業種", type: "select", required: true, options: Industry.allCases.map { ($0.rawValue, $0.japaneseName) }),
+            state.field("employees", "従業員数（人）", required: true, inputmode: "numeric"),
+            state.field("capital", "資本金（円）", hint: "個人事業主の方は空欄のままで構いません。", inputmode: "numeric"),
+            state.field("contactName", "ご担当者名", required: true, hint: "支援を受け、当日の報告をする方です。", autocomplete: "name"),
+            state.field("mobileEmail", "携帯メールアドレス", type: "email",
+                        hint: "支援の現場で登録メールアドレスが使えないときに報告を送るアドレスです。確認のメールが届きます。"),
+        ], registered: nil, mobileStatus: nil)
+    }
+
+    static func registered(_ model: BusinessModel, email: String) -> Context {
+        var facts: [Fact] = [.init(label: "事業者名", value: model.name)]
+        func add(_ label: String, _ value: String?) { if let value, !value.isEmpty { facts.append(.init(label: label, value: value)) } }
+        add("事業者名（カナ）", model.kanaName)
+        add("法人番号", model.corporateNumber)
+        add("代表者名", model.representative)
+        add("郵便番号", model.postalCode.map { "〒\($0)" })
+        add("所在地", model.address)
+        add("電話番号", model.phone)
+        add("業種", model.industry.flatMap(Industry.init(rawValue:))?.japaneseName)
+        add("従業員数", model.employees.map { "\($0)人" })
+        add("資本金", model.capitalYen.map { "\($0.formatted(.number.grouping(.automatic)))円" })
+        add("ご担当者", model.contactName)
+        add("登録メールアドレス", email)
+        let mobile = model.mobileEmail.map { address in
+            model.mobileVerifiedAt == nil ? "\(address)（確認待ち: 携帯に送ったメールのリンクを開いてください）" : "\(address)（確認済み）"
+        }
+        return Context(email: email, form: FormState(), fields: [], registered: facts, mobileStatus: mobile)
+    }
+}

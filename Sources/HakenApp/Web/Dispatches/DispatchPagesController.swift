@@ -1,0 +1,141 @@
+import Fluent
+import HakenCore
+import HakenStore
+import Vapor
+
+/// `/dispatches` (each role's own list, newest day first, paginated) and `/dispatches/{id}`
+/// (the schedule and the checklist in plain Japanese: what is done, what is owed, by when,
+/// and what happens if not — NOTE-1, NOTE-2). Who sees what is the one policy's `.read`.
+enum DispatchPagesController {
+    struct Row: Encodable {
+        var id: String
+        var date: String
+        var time: String
+        var business: String
+        var expert: String
+        var state: String
+        var tone: String
+    }
+
+    struct List: Encodable {
+        var rows: [Row]
+        var page: Int
+        var pages: Int
+        var total: Int
+        var previous: String?
+        var next: String?
+        var intro: String
+        var needsDetails: Bool
+    }
+
+    static func list(req: Request) async throws -> Response {
+        let principal = try req.signedIn()
+        if principal.role == .business && principal.partyID == nil { return req.redirect(to: "/business/details") }
+        let paging = try Paging.from(req, defaultPer: 30, maxPer: 100)
+        let query = DispatchesController.visible(to: principal, on: req.db)
+        let total = try await query.count()
+        let models = try await DispatchesController.visible(to: principal, on: req.db).with(\.$business).with(\.$expert)
+            .sort(\.$date, .descending).sort(\.$startTime).range(paging.range).all()
+        let today = req.application.hakenClock.today
+        var rows: [Row] = []
+        for model in models {
+            let (facts, _, _) = try await DispatchRecords.records(for: model, on: req.db)
+            let state = DispatchRules.assess(facts, today: today).state
+            let schedule = try model.schedule()
+            rows.append(Row(id: try model.requireID().apiString, date: JapaneseDateFormat.full(schedule.date),
+                            time: "\(schedule.start.hhmm)〜\(schedule.end.hhmm)", business: model.business.name, expert: model.expert.name,
+                            state: state.japaneseName, tone: tone(state)))
+        }
+        let pages = max(1, (total + paging.per - 1) / paging.per)
+        let intro: String
+        switch principal.role {
+        case .business: intro = "貴社への専門家派遣です。派遣を選ぶと、当日の報告方法と残っている手続きが分かります。"
+        case .institution: intro = "貴機関が申請した専門家派遣です。"
+        case .expert: intro = "あなたが担当する専門家派遣です。支援の後は、派遣を選んで支援報告を入力してください。"
+        case .secretariat: intro = "すべての専門家派遣です。"
+        }
+        return try await req.page("dispatch-list", title: "派遣一覧", List(
+            rows: rows, page: paging.page, pages: pages, total: total,
+            previous: paging.page > 1 ? "/dispatches?page=\(paging.page - 1)" : nil,
+            next: paging.page < pages ? "/dispatches?page=\(paging.page + 1)" : nil,
+            intro: intro, needsDetails: false))
+    }
+
+    static func tone(_ state: DispatchState) -> String {
+        switch state {
+        case .complete: return "done"
+        case .underReview, .scheduled, .awaitingExpertReport, .cancelled: return "wait"
+        case .collecting, .declarationRequired, .awaitingCertification, .outsideProgramme: return "owed"
+        }
+    }
+
+    struct Page: Encodable {
+        var id: String
+        var business: String
+        var expert: String
+        var institution: String
+        var date: String
+        var dateEra: String
+        var time: String
+        var place: String
+        var state: String
+        var tone: String
+        var deadlineNote: String?
+        var lines: [ChecklistText.Line]
+        var todayLink: String?
+        var reportLink: String?
+        var expertReport: ExpertReportFacts?
+        var certificationNote: String?
+    }
+
+    struct ExpertReportFacts: Encodable {
+        var time: String
+        var work: String
+        var nextSteps: String?
+        var travel: String
+    }
+
+    static func show(req: Request) async throws -> Response {
+        let principal = try req.signedIn()
+        let dispatch = try await load(req)
+        try req.authorize(.read, .dispatch(dispatch.parties))
+        let today = req.application.hakenClock.today
+        let (facts, _, _) = try await DispatchRecords.records(for: dispatch, on: req.db)
+        let assessment = DispatchRules.assess(facts, today: today)
+        let schedule = try dispatch.schedule()
+        let deadline = CivilDate(iso: dispatch.deadline) ?? DispatchDeadline.standard(for: schedule.date)
+        let business = try await dispatch.$business.get(on: req.db)
+        let expert = try await dispatch.$expert.get(on: req.db)
+        let institution = try await dispatch.$institution.get(on: req.db)
+        let report = try await ExpertReportModel.query(on: req.db).filter(\.$dispatch.$id == dispatch.requireID()).first()
+        let id = try dispatch.requireID().apiString
+        var certificationNote: String?
+        if principal.role == .business, report != nil, facts.evidence.status(.certification) == .missing {
+            certificationNote = "従事証明と専門家の評価は、事務局からお送りしたメールのリンクから入力してください。"
+        }
+        let page = Page(
+            id: id, business: business.name, expert: expert.name, institution: institution.name,
+            date: JapaneseDateFormat.monthDayWeekday(schedule.date), dateEra: JapaneseEra.format(schedule.date) ?? schedule.date.iso,
+            time: "\(schedule.start.hhmm)〜\(schedule.end.hhmm)", place: schedule.place,
+            state: assessment.state.japaneseName, tone: tone(assessment.state),
+            deadlineNote: ChecklistText.deadlineNote(deadline, state: assessment.state),
+            lines: ChecklistText.lines(schedule: schedule, evidence: facts.evidence, assessment: assessment, deadline: deadline),
+            todayLink: principal.may(.reportOnTheDay, .dispatch(dispatch.parties)) && !dispatch.cancelled ? "/dispatches/\(id)/today" : nil,
+            reportLink: principal.may(.fileExpertReport, .dispatch(dispatch.parties)) && report == nil && !dispatch.cancelled && today >= schedule.date
+                ? "/dispatches/\(id)/report" : nil,
+            expertReport: report.map {
+                ExpertReportFacts(time: "\($0.actualStart)〜\($0.actualEnd)", work: $0.work, nextSteps: $0.nextSteps,
+                                  travel: "\($0.travelExpensesYen.formatted(.number.grouping(.automatic)))円")
+            },
+            certificationNote: certificationNote)
+        return try await req.page("dispatch", title: "派遣 \(page.date) \(business.name)", page)
+    }
+
+    /// The dispatch named in the path, or 404 (the same for everyone: ids are not secrets,
+    /// but what they hold is checked by the policy right after).
+    static func load(_ req: Request) async throws -> DispatchModel {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let dispatch = try await DispatchModel.find(id, on: req.db) else { throw APIError.notFound("派遣") }
+        return dispatch
+    }
+}
