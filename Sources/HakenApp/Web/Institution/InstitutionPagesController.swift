@@ -94,8 +94,9 @@ enum InstitutionPagesController {
         let model: ConsultationModel
         do {
             model = try await ConsultationsController.record(input, photoPath: stored.path, by: principal, req: req)
-        } catch let error as APIError where !error.errors.isEmpty {
-            return try await again(ValidationFailure(error.errors))
+        } catch {
+            guard let (failure, status) = formFailure(error) else { throw error }
+            return try await again(failure, status: status)
         }
         return req.seeOther("/consultations/\(try model.requireID().apiString)/dispatch", flash: "経営相談を記録しました。続けて派遣を申請できます。")
     }
@@ -147,11 +148,12 @@ enum InstitutionPagesController {
         do {
             let dispatch = try await DispatchesController.file(input, by: principal, req: req)
             return req.seeOther("/dispatches/\(try dispatch.requireID().apiString)", flash: "派遣を申請しました。事業者と専門家にメールでお知らせしました。")
-        } catch let error as APIError where !error.errors.isEmpty {
+        } catch {
+            guard let (failure, status) = formFailure(error) else { throw error }
             return try await req.page("institution-form", title: "派遣の申請",
-                                      dispatchPage(FormState(values: values, failure: ValidationFailure(error.errors)), consultation: consultation,
+                                      dispatchPage(FormState(values: values, failure: failure), consultation: consultation,
                                                    business: business.name, experts: try await experts(req)),
-                                      status: error.status)
+                                      status: status)
         }
     }
 }

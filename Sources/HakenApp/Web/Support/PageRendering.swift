@@ -174,3 +174,13 @@ extension FormState {
                          options: options.map { FormField.Option(value: $0.0, label: $0.1, selected: $0.0 == value) })
     }
 }
+
+/// The field errors a shared API path threw (`APIError` with fields, or a bare
+/// `ValidationFailure` from a checker), to show beside a form's fields; nil for anything else.
+func formFailure(_ error: any Error) -> (failure: ValidationFailure, status: HTTPResponseStatus)? {
+    switch error {
+    case let failure as ValidationFailure: return (failure, .unprocessableEntity)
+    case let api as APIError where !api.errors.isEmpty: return (ValidationFailure(api.errors), api.status)
+    default: return nil
+    }
+}

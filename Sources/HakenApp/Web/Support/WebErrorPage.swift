@@ -31,6 +31,9 @@ enum WebErrorPage {
         case WebError.csrf:
             status = .forbidden
             context = Context(heading: "もう一度お試しください", message: "画面を開いてから時間がたったか、別の画面から送信されたため、受け付けられませんでした。前の画面に戻り、再読み込みしてからもう一度送信してください。", showLogin: false)
+        case let failure as ValidationFailure:
+            status = .unprocessableEntity
+            context = Context(heading: "入力内容を確認してください", message: failure.errors.map(\.message).joined(separator: " "), showLogin: false)
         case let api as APIError where api.status == .unauthorized:
             return request.redirect(to: "/login", redirectType: .normal)
         case let api as APIError:
