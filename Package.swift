@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Snapshot tests of rendered pages and mails, as SwiftPackageIndex-Server does.
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
     targets: [
         // Pure domain rules: no I/O, no server frameworks, so the rules are tested in milliseconds.
@@ -68,7 +70,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            resources: [.copy("Views")]
+            resources: [.copy("Views"), .copy("Public")]
         ),
         .target(
             name: "HakenBench",
@@ -115,7 +117,9 @@ let package = Package(
             dependencies: [
                 "HakenApp", "HakenTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
-            ]
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+            ],
+            exclude: ["__Snapshots__"]
         ),
     ],
     swiftLanguageModes: [.v6]

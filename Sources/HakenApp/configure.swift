@@ -24,6 +24,8 @@ public func configure(_ app: Application, _ configuration: AppConfiguration, res
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(JSONErrorMiddleware())
     app.middleware.use(MethodNotAllowedMiddleware())
+    // Tokens and sessions resolve to the same principal on every route (pages and API alike).
+    app.middleware.use(BearerTokenAuthenticator(adminToken: configuration.adminToken))
     app.middleware.use(SessionPrincipalMiddleware())
     app.middleware.use(CSRFMiddleware())
     app.passwords.use(.bcrypt(cost: configuration.bcryptCost))

@@ -16,7 +16,9 @@ extension TestDatabase {
                       _ body: (Application) async throws -> Void) async throws {
         try await withApp(configure: { app, store in
             app.hakenClock = .fixed(now)
-            try await HakenApp.configure(app, AppConfiguration(store: store, adminToken: adminToken, mail: mail))
+            var configuration = AppConfiguration(store: store, adminToken: adminToken, mail: mail)
+            configuration.bcryptCost = 4   // Bcrypt's lowest: the tests check logins, not hashing speed.
+            try await HakenApp.configure(app, configuration)
         }, body)
     }
 }

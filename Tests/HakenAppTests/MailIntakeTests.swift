@@ -66,7 +66,9 @@ import Vapor
 
         /// Receipts only (the outbox also holds the mobile address's verification link).
         func receipts() async throws -> [OutboxModel] {
-            try await OutboxModel.query(on: app.db).filter(\.$kind != Outbox.Kind.addressVerification.rawValue).sort(\.$createdAt).all()
+            try await OutboxModel.query(on: app.db)
+                .filter(\.$kind !~ [Outbox.Kind.addressVerification, .accountLink, .certificationRequest, .dispatchNotice].map(\.rawValue))
+                .sort(\.$createdAt).all()
         }
     }
 
@@ -237,14 +239,16 @@ import Vapor
             #expect(mail.subject == "【確認】携帯メールアドレスの登録（ばそな建設）")
             let link = try #require(mail.body.split(separator: "\n").first { $0.contains("/mobile/verify/") })
             let path = String(link[link.range(of: "/mobile/verify/")!.lowerBound...])
-            let page = try await app.testing().sendRequest(.GET, path)
+            let phone = Browser(app)
+            let page = try await phone.get(path)
             #expect(page.status == .ok)
-            #expect(page.body.string.contains("このアドレスを確認する"))
+            #expect(page.html.contains("このアドレスを確認する"))
             #expect(try await BusinessModel.query(on: app.db).first()?.mobileVerifiedAt == nil)   // a GET verifies nothing
-            let confirmed = try await app.testing().sendRequest(.POST, path)
+            #expect(try await phone.post(path, [:], withCSRF: false).status == .forbidden)       // the form's CSRF token is required
+            let confirmed = try await phone.post(path, [:])
             #expect(confirmed.status == .ok)
-            #expect(confirmed.body.string.contains("確認しました"))
-            #expect(try await app.testing().sendRequest(.POST, path).status == .gone)             // single use
+            #expect(confirmed.html.contains("確認しました"))
+            #expect(try await phone.post(path, [:]).status == .gone)                             // single use
             #expect(try await app.testing().sendRequest(.GET, "/mobile/verify/not-a-token").status == .notFound)
 
             _ = try await world.send(Self.mail(from: "basona@docomo.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Self.on21("15:02"))

@@ -67,3 +67,16 @@ import Testing
         #expect(ReportSubjectReader.read("/専門家次郎/8月21日 10:30") == .problem(.notAReport))
     }
 }
+
+@Suite struct TodayPageSubjectTests {
+    @Test("DAY-1, DAY-6: every subject the today page writes is read back as written")
+    func todayPageSubjectsReadBack() throws {
+        let date = try #require(CivilDate(iso: "2019-08-21"))
+        let start = try #require(TimeOfDay(hhmm: "10:30")), end = try #require(TimeOfDay(hhmm: "15:00"))
+        let time = ReportSubjectReader.read(ReportMailLinks.timeSubject(business: "ばそな建設", expert: "専門家次郎", date: date, time: start)).report
+        #expect(time == ReportSubject(business: "ばそな建設", expert: "専門家次郎", month: 8, day: 21, time: start))
+        let schedule = DispatchSchedule(date: date, start: start, end: end, place: "本社")
+        let photo = ReportSubjectReader.read(ReportMailLinks.photoSubject(business: "ばそな建設", expert: "専門家次郎", schedule: schedule)).report
+        #expect(photo == ReportSubject(business: "ばそな建設", expert: "専門家次郎", month: 8, day: 21, time: start, end: end))
+    }
+}

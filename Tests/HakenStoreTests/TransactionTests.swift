@@ -12,7 +12,9 @@ import Testing
                 return 1
             }
         }
-        #expect(clock.now - start < .seconds(5))
+        // Abandoned, not awaited forever. Not a timing test: with the whole suite running in
+        // parallel on two cores the deadline's task can wait seconds for a thread.
+        #expect(clock.now - start < .seconds(60))
         #expect(DatabaseErrors.isTransient(DatabaseErrors.Stuck()))
     }
 

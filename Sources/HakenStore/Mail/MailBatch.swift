@@ -243,9 +243,12 @@ public final class MailBatch: @unchecked Sendable {
         guard !queuedReceiptKeys.contains(key), !receipt.to.isEmpty else { return false }
         let hourAgo = now.addingTimeInterval(-3600)
         let address = receipt.to.lowercased()
+        // Receipts only: notices and links to the same person (a dispatch filed, a certification
+        // request) do not use up the receipts they are owed.
         if receiptTimes[address] == nil {   // the database's last hour, read once per address and batch
             let rows = try await sql.raw("""
                 SELECT created_at FROM outbox WHERE recipient = \(bind: address) AND created_at > \(bind: hourAgo)
+                  AND (kind IS NULL OR kind IN (\(bind: Outbox.Kind.receipt.rawValue), \(bind: Outbox.Kind.receiptUnregistered.rawValue)))
                 """).all()
             receiptTimes[address] = try rows.map { try $0.decode(column: "created_at", as: Date.self) }
         }

@@ -17,14 +17,19 @@ enum SignUpController {
     static func create(req: Request) async throws -> Response {
         let input = try req.content.decode(Input.self)
         let values = ["email": input.email ?? ""]
-        let registration: AccountRegistration
+        var registration: AccountRegistration?
+        var errors: [FieldError] = []
         do {
             registration = try AccountRegistration.validate(.init(email: input.email, password: input.password))
-            if input.password != input.passwordConfirmation {
-                throw ValidationFailure([FieldError(field: "passwordConfirmation", code: "mismatch", message: "確認用のパスワードが一致しません。")])
-            }
-        } catch let failure as ValidationFailure {
-            return try await req.page("signup", title: "新規登録（事業者）", Form(form: FormState(values: values, failure: failure)), status: .unprocessableEntity)
+        } catch {
+            errors = error.errors
+        }
+        if input.password != input.passwordConfirmation {
+            errors.append(FieldError(field: "passwordConfirmation", code: "mismatch", message: "確認用のパスワードが一致しません。"))
+        }
+        guard let registration, errors.isEmpty else {
+            return try await req.page("signup", title: "新規登録（事業者）", Form(form: FormState(values: values, failure: ValidationFailure(errors))),
+                                      status: .unprocessableEntity)
         }
         let hash = try await req.password.async.hash(registration.password)
         let now = req.application.hakenClock.now()

@@ -45,7 +45,7 @@ enum BusinessDetailsController {
         do {
             profile = try BusinessProfile.validate(input, complete: true)
         } catch {
-            return try await req.page("business-details", title: "事業者情報の登録", form(email: account.email, state: FormState(values: values, failure: error)),
+            return try await req.page("business-details", title: "事業者情報の登録", form(email: account.email, state: FormState(values: values, failure: error, order: fields)),
                                       status: .unprocessableEntity)
         }
         let now = req.application.hakenClock.now()

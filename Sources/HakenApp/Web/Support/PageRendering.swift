@@ -49,13 +49,27 @@ struct FormState: Encodable {
 
     init(values: [String: String] = [:]) { self.values = values }
 
-    init(values: [String: String], failure: ValidationFailure) {
+    /// `order`: the form's field names top to bottom, so the summary reads in the form's order.
+    init(values: [String: String], failure: ValidationFailure, order: [String] = []) {
         self.values = values
-        summary = failure.errors
+        summary = failure.errors.enumerated().sorted { a, b in
+            let x = order.firstIndex(of: a.element.field) ?? order.count, y = order.firstIndex(of: b.element.field) ?? order.count
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
         for error in failure.errors where errors[error.field] == nil { errors[error.field] = error.message }
     }
 
     var hasErrors: Bool { !summary.isEmpty }
+
+    enum CodingKeys: String, CodingKey { case values, errors, summary, hasErrors }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(values, forKey: .values)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(hasErrors, forKey: .hasErrors)
+    }
 }
 
 extension Request {
