@@ -97,3 +97,24 @@ def stop(process, seconds=20):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+class Checks:
+    """Named pass/fail checks and the summary line `scripts/test` adds up (`<name>: N passed, M failed`)."""
+
+    def __init__(self, name):
+        self.name, self.passed, self.failed = name, 0, 0
+
+    def check(self, label, condition, detail=""):
+        if condition:
+            self.passed += 1
+            print(f"  ok   {label}")
+        else:
+            self.failed += 1
+            print(f"  FAIL {label} {detail}")
+        return condition
+
+    def summary(self):
+        """Prints the summary line; returns the exit status."""
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed")
+        return 0 if self.failed == 0 else 1

@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""The browser suite (#10): a real headless Chromium walks one whole dispatch as four people
+against `hakendesk serve --demo`, with report mail sent over real SMTP and the outgoing mail
+caught by an aiosmtpd relay:
+
+  business signs up (mailed link) and registers its details → institution staff record the
+  consultation (with a real JPEG) and file the dispatch → the business's today page carries
+  the right mailto: subject → the start and end reports (with the photo) are mailed over SMTP
+  → the page shows them without a reload → the expert files the report → the business
+  certifies through the mailed link → every duty of the dispatch is done.
+
+Every page visited is checked with axe-core 4 (WCAG 2.x A/AA and best practices): zero
+serious or critical violations. Screenshots at phone (375 px) and desktop (1280 px) widths go
+to var/screenshots/.
+
+usage: browser_walk.py path/to/hakendesk
+"""
+import asyncio
+import datetime
+import email
+import email.message
+import email.policy
+import io
+import os
+import re
+import smtplib
+import sys
+import tempfile
+import time
+import urllib.parse
+
+from aiosmtpd.controller import Controller
+from axe_selenium_python import Axe
+from PIL import Image, ImageDraw
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.dirname(__file__))
+from hakentest import Checks, free_port, serve, stop  # noqa: E402
+
+TOKYO = datetime.timezone(datetime.timedelta(hours=9))
+PASSWORD = "demo-pass-2026"
+BUSINESS_MAIL = "tanaka@hinode-kogyo.example.jp"
+BUSINESS_PASSWORD = "hinode-pass-2026"
+checks = Checks("browser")
+SHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var", "screenshots")
+
+
+class Relay:
+    """The relay our outbox sends through: keeps every message."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 2.0.0 Ok"
+
+    def link(self, to, prefix, seconds=60):
+        """The newest mailed link to `to` whose path starts with `prefix`."""
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            for message in reversed(self.messages):
+                if to in message["To"]:
+                    found = re.search(r"https?://\S+?" + re.escape(prefix) + r"\S+", message.get_body().get_content())
+                    if found:
+                        return found.group(0)
+            time.sleep(0.5)
+        return None
+
+
+def axe_script():
+    """axe-core 4 (as bundled by axe-playwright-python; axe-selenium-python's own copy is 3.1)."""
+    import axe_playwright_python
+    return os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js")
+
+
+class Walk:
+    def __init__(self, driver, base):
+        self.driver, self.base, self.pages = driver, base, 0
+
+    def go(self, path):
+        self.driver.get(self.base + path if path.startswith("/") else path)
+
+    def look(self, name):
+        """axe-core on the current page, and screenshots at both widths."""
+        self.pages += 1
+        axe = Axe(self.driver, script_url=axe_script())
+        axe.inject()
+        results = axe.run(options="{resultTypes: ['violations']}")
+        bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        detail = "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+        checks.check(f"axe: {name} has no serious or critical violations", not bad, detail)
+        for width, label in ((375, "phone"), (1280, "desktop")):
+            self.driver.set_window_size(width, 900)
+            height = self.driver.execute_script("return document.documentElement.scrollHeight")
+            self.driver.set_window_size(width, min(max(height, 600), 6000))
+            self.driver.save_screenshot(os.path.join(SHOTS, f"{self.pages:02d}-{name}-{label}.png"))
+        self.driver.set_window_size(375, 900)
+
+    def fill(self, values):
+        for name, value in values.items():
+            element = self.driver.find_element(By.NAME, name)
+            kind = element.get_attribute("type")
+            if kind in ("date", "time") or element.tag_name == "select":
+                self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
+            elif kind == "radio":
+                self.driver.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']").click()
+            else:
+                element.clear()
+                element.send_keys(value)
+
+    def submit(self, label=None):
+        """Clicks the form's button and waits for the next page."""
+        buttons = self.driver.find_elements(By.CSS_SELECTOR, "main button[type=submit]")
+        button = next((b for b in buttons if label is None or label in b.text), buttons[-1])
+        self.click_and_wait(button)
+
+    def click_and_wait(self, element):
+        """Clicks, then waits until a new document has loaded (the old one carried a mark)."""
+        self.driver.execute_script("window.__hakenOldPage = true")
+        element.click()
+        WebDriverWait(self.driver, 30, ignored_exceptions=(Exception,)).until(
+            lambda d: d.execute_script("return window.__hakenOldPage !== true && document.readyState === 'complete'"))
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "main").text
+
+    def sign_in(self, address, password=PASSWORD):
+        self.go("/login")
+        self.fill({"email": address, "password": password})
+        self.submit("ログイン")
+        checks.check(f"{address} signs in", "/login" not in self.driver.current_url, self.driver.current_url)
+
+    def sign_out(self):
+        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, "header form button"))
+
+
+def photo_jpeg():
+    """A real JPEG as a phone makes one (the person in charge and the expert, in spirit)."""
+    image = Image.new("RGB", (640, 480), (200, 220, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((160, 120, 300, 400), fill=(60, 90, 160))
+    draw.rectangle((340, 120, 480, 400), fill=(160, 90, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def send_report(smtp_port, secretariat, subject, photo=None):
+    message = email.message.EmailMessage()
+    message["From"] = BUSINESS_MAIL
+    message["To"] = secretariat
+    message["Subject"] = subject
+    message["Date"] = email.utils.formatdate(localtime=True)
+    message["Message-ID"] = email.utils.make_msgid(domain="hinode-kogyo.example.jp")
+    message.set_content("")
+    if photo:
+        message.add_attachment(photo, maintype="image", subtype="jpeg", filename="shien.jpg")
+    with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as client:
+        client.send_message(message, from_addr=BUSINESS_MAIL, to_addrs=[secretariat])
+
+
+def wait_for(driver, condition, seconds=60):
+    try:
+        WebDriverWait(driver, seconds, poll_frequency=0.5).until(lambda d: condition())
+        return True
+    except Exception:
+        return False
+
+
+def main(binary):
+    os.makedirs(SHOTS, exist_ok=True)
+    # Start and end must fall on one Tokyo day: near midnight, wait for the next day.
+    now = datetime.datetime.now(TOKYO)
+    if now.hour == 23 and now.minute >= 40:
+        time.sleep((60 - now.minute + 1) * 60)
+    relay = Relay()
+    controller = Controller(relay, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    data = tempfile.mkdtemp(prefix="haken-browser-")
+    process, http_port, smtp_port = serve(binary, data, args=("serve", "--demo"), smtp=True,
+                                          HAKEN_SMTP_RELAY=f"127.0.0.1:{controller.port}")
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=375,900", "--lang=ja-JP"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    walk = Walk(driver, f"http://127.0.0.1:{http_port}")
+    secretariat = "senmonka-haken@localhost"
+    try:
+        # 1. The business signs up and confirms its address (REG-1, REG-2).
+        walk.go("/")
+        walk.look("front")
+        walk.go("/signup")
+        walk.fill({"email": "not-an-address", "password": "short", "passwordConfirmation": "x"})
+        walk.submit()
+        checks.check("sign-up errors are shown beside their fields", "パスワードは10文字以上" in walk.text())
+        walk.look("signup-errors")
+        walk.fill({"email": BUSINESS_MAIL, "password": BUSINESS_PASSWORD, "passwordConfirmation": BUSINESS_PASSWORD})
+        walk.submit()
+        checks.check("sign-up asks to open the mailed link", "確認メールを送りました" in walk.text())
+        link = relay.link(BUSINESS_MAIL, "/signup/verify/")
+        checks.check("the sign-up mail carries its link", link is not None)
+        walk.go(link)
+        walk.look("signup-verify")
+        walk.submit()
+        checks.check("the confirmed account goes on to the details", "/business/details" in driver.current_url)
+        walk.look("business-details-form")
+        walk.fill({"name": "日の出工業", "kanaName": "ヒノデコウギョウ", "corporateNumber": "", "representative": "日野 出男",
+                   "postalCode": "1000005", "address": "東京都千代田区丸の内1-1-1", "phone": "03-1234-5678",
+                   "industry": "E", "employees": "25", "capital": "10,000,000", "contactName": "田中 一郎", "mobileEmail": ""})
+        walk.submit()
+        checks.check("the details are registered", "事業者情報を登録しました" in walk.text(), walk.text()[:300])
+        walk.look("dispatch-list-empty")
+        walk.sign_out()
+
+        # 2. The institution records the consultation and files the dispatch (CON-1…CON-5).
+        walk.sign_in("staff@tokyo-yorozu.example.jp")
+        walk.go("/consultations/new")
+        walk.look("consultation-form")
+        today = datetime.datetime.now(TOKYO)
+        photo_path = os.path.join(data, "consultation.jpg")
+        with open(photo_path, "wb") as f:
+            f.write(photo_jpeg())
+        walk.fill({"businessEmail": BUSINESS_MAIL, "date": today.strftime("%Y-%m-%d"), "consultedPerson": "田中 一郎"})
+        driver.find_element(By.NAME, "photo").send_keys(photo_path)
+        walk.submit()
+        checks.check("the consultation is recorded", "/dispatch" in driver.current_url and "派遣の申請" in walk.text(), walk.text()[:300])
+        walk.look("dispatch-form")
+        start = datetime.datetime.now(TOKYO).replace(second=0, microsecond=0)
+        end = start + datetime.timedelta(minutes=10)
+        expert = driver.find_element(By.XPATH, "//select[@name='expertId']/option[normalize-space(.)='専門家次郎']").get_attribute("value")
+        walk.fill({"expertId": expert, "date": start.strftime("%Y-%m-%d"), "start": start.strftime("%H:%M"),
+                   "end": end.strftime("%H:%M"), "place": "日の出工業 本社"})
+        walk.submit()
+        checks.check("the dispatch is filed", "派遣を申請しました" in walk.text(), walk.text()[:300])
+        dispatch_url = driver.current_url
+        walk.look("dispatch-institution")
+        checks.check("the business is told by mail (CON-5)", relay.link(BUSINESS_MAIL, "/", seconds=30) is not None
+                     or any(BUSINESS_MAIL in m["To"] and "派遣が決まりました" in m["Subject"] for m in relay.messages))
+        walk.sign_out()
+
+        # 3. The business's today page: the mailto: subject (DAY-1), then the reports over SMTP.
+        walk.sign_in(BUSINESS_MAIL, BUSINESS_PASSWORD)
+        walk.go(dispatch_url.replace(walk.base, "") + "/today")
+        walk.look("today")
+        href = driver.find_element(By.CSS_SELECTOR, "a[data-mailto=time]").get_attribute("href")
+        parsed = urllib.parse.urlparse(href)
+        subject = urllib.parse.parse_qs(parsed.query)["subject"][0]
+        minute = datetime.datetime.now(TOKYO)
+        expected = {f"日の出工業/専門家次郎/{t.month}月{t.day}日 {t:%H:%M}" for t in (minute, minute - datetime.timedelta(minutes=1))}
+        checks.check("the start button opens mail to the secretariat with the subject filled in",
+                     parsed.scheme == "mailto" and parsed.path == secretariat and subject in expected, f"{href} → {subject}")
+        send_report(smtp_port, secretariat, subject)
+        status = lambda kind: driver.find_element(By.CSS_SELECTOR, f"[data-item={kind}]").text
+        checks.check("the page shows the start report once processed, without a reload",
+                     wait_for(driver, lambda: status("startReport") == "受理"), status("startReport"))
+        end_subject = f"日の出工業/専門家次郎/{end.month}月{end.day}日 {end:%H:%M}"
+        send_report(smtp_port, secretariat, end_subject, photo=photo_jpeg())
+        checks.check("the end report and the photo riding on it show as received",
+                     wait_for(driver, lambda: status("endReport") == "受理" and status("photo") == "受理"),
+                     f"{status('endReport')} / {status('photo')}")
+        walk.look("today-reported")
+        walk.sign_out()
+
+        # 4. The expert files the report (AFT-2), which mails the certification link.
+        walk.sign_in("jiro@senmonka.example.jp")
+        walk.go(dispatch_url.replace(walk.base, ""))
+        walk.look("dispatch-expert")
+        walk.click_and_wait(driver.find_element(By.LINK_TEXT, "支援報告を入力する"))
+        walk.look("expert-report-form")
+        walk.fill({"actualStart": start.strftime("%H:%M"), "actualEnd": end.strftime("%H:%M"),
+                   "work": "原価計算の見直しと資金繰り表の作成を支援しました。", "nextSteps": "月次で資金繰りを確認する。", "travelExpenses": "1,280"})
+        walk.submit()
+        checks.check("the expert's report is filed", "支援報告を提出しました" in walk.text(), walk.text()[:300])
+        walk.sign_out()
+
+        # 5. The business certifies through the mailed link, without logging in (AFT-2, AFT-3).
+        certify = relay.link(BUSINESS_MAIL, "/certify/")
+        checks.check("the certification mail carries its link", certify is not None)
+        driver.delete_all_cookies()
+        walk.go(certify)
+        walk.look("certification-form")
+        checks.check("the expert's times are shown beside the business's mails", "専門家の報告" in walk.text() and "受信" in walk.text())
+        walk.fill({"times": "confirm", "rating": "5", "comment": "分かりやすい説明でした。"})
+        walk.submit()
+        checks.check("the certification is accepted", "従事証明と評価を受け付けました" in walk.text(), walk.text()[:300])
+        walk.look("certified")
+        walk.go(certify)
+        checks.check("the link works once", "既に入力されています" in walk.text())
+
+        # 6. Every duty of the day and after is done (the year's photo consent is the
+        #    secretariat's register, #11: it is the only item the walk leaves open).
+        walk.sign_in(BUSINESS_MAIL, BUSINESS_PASSWORD)
+        walk.go(dispatch_url.replace(walk.base, ""))
+        walk.look("dispatch-business-done")
+        items = {li.find_element(By.CSS_SELECTOR, ".what").text: li.find_element(By.CSS_SELECTOR, ".status").text
+                 for li in driver.find_elements(By.CSS_SELECTOR, ".checklist li")}
+        done = {k: v for k, v in items.items() if k != "写真提出の同意書"}
+        checks.check("start, end, photo, expert's report and certification are all accepted",
+                     len(done) == 5 and all(v == "受理" for v in done.values()), str(items))
+        print(f"  ({walk.pages} pages checked with axe-core; screenshots in {SHOTS})")
+    finally:
+        driver.quit()
+        stop(process)
+        controller.stop()
+    return checks.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
