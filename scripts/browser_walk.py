@@ -115,7 +115,7 @@ class Walk:
     def submit(self, label=None):
         """Clicks the form's button and waits for the next page."""
         buttons = self.driver.find_elements(By.CSS_SELECTOR, "main button[type=submit]")
-        button = next((b for b in buttons if label is None or label in b.text), buttons[-1])
+        button = buttons[-1] if label is None else next(b for b in buttons if label in b.text)
         self.click_and_wait(button)
 
     def click_and_wait(self, element):
@@ -235,7 +235,7 @@ def main(binary):
         expert = driver.find_element(By.XPATH, "//select[@name='expertId']/option[normalize-space(.)='専門家次郎']").get_attribute("value")
         walk.fill({"expertId": expert, "date": start.strftime("%Y-%m-%d"), "start": start.strftime("%H:%M"),
                    "end": end.strftime("%H:%M"), "place": "日の出工業 本社"})
-        walk.submit()
+        walk.submit("派遣を申請する")
         checks.check("the dispatch is filed", "派遣を申請しました" in walk.text(), walk.text()[:300])
         dispatch_url = driver.current_url
         walk.look("dispatch-institution")

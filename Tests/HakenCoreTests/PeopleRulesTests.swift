@@ -150,3 +150,47 @@ import Testing
         }
     }
 }
+
+@Suite struct ExpertAndChangeRulesTests {
+    @Test("Bank transfer names: full-width kana typed, half-width kana stored, anything else refused")
+    func zenginKana() throws {
+        #expect(ZenginKana.halfWidth("センモンカ　ジロウ") == "ｾﾝﾓﾝｶ ｼﾞﾛｳ")
+        #expect(ZenginKana.halfWidth("ぱそな・ガッコウ") == "ﾊﾟｿﾅ.ｶﾞﾂｺｳ")
+        #expect(ZenginKana.halfWidth("ｶ)ﾊﾞｿﾅ") == "ｶ)ﾊﾞｿﾅ")
+        #expect(ZenginKana.isAccepted("ｾﾝﾓﾝｶ ｼﾞﾛｳ"))
+        #expect(!ZenginKana.isAccepted("専門家次郎"))
+        #expect(!ZenginKana.isAccepted("   "))
+        let account = try BankAccount.validate(.init(bank: "みらい信用金庫", bankCode: "１２３４", branch: "本店", branchCode: "001", kind: "ordinary",
+                                                     number: "12345", holderKana: "センモンカ ジロウ"))
+        #expect(account.number == "0012345" && account.holderKana == "ｾﾝﾓﾝｶ ｼﾞﾛｳ" && account.bankCode == "1234")
+        do {
+            _ = try BankAccount.validate(.init(bank: "", bankCode: "12", branch: "本店", branchCode: "0001", kind: "x", number: "123456789", holderKana: "専門家"))
+            Issue.record("should fail")
+        } catch {
+            #expect(error.errors.map(\.field) == ["bank", "bankCode", "branchCode", "kind", "number", "holderKana"])
+        }
+    }
+
+    @Test("CON-4: the expert's specialties and region for the institution's search")
+    func expertDetails() throws {
+        let details = try ExpertDetails.validate(specialties: "財務・資金繰り、販路開拓,IT活用", region: "13", qualifications: "中小企業診断士")
+        #expect(details.specialties == ["財務・資金繰り", "販路開拓", "IT活用"] && details.region == .p13 && details.region?.japaneseName == "東京都")
+        #expect(throws: ValidationFailure.self) { try ExpertDetails.validate(specialties: "財務", region: "48", qualifications: nil) }
+        #expect(Prefecture.allCases.count == 47 && Prefecture.p47.japaneseName == "沖縄県")
+    }
+
+    @Test("CON-5: a dispatch moves until its reports arrive or its day passes; it is cancelled until complete")
+    func dispatchChanges() throws {
+        let day = try #require(CivilDate(iso: "2019-08-21"))
+        var facts = DispatchFacts(date: day)
+        #expect(DispatchChange.rescheduleRefusal(facts, today: day) == nil)
+        #expect(DispatchChange.rescheduleRefusal(facts, today: day.adding(days: 1)) == .dayPassed)
+        facts.evidence[.startReport] = EvidenceItem(status: .review)
+        #expect(DispatchChange.rescheduleRefusal(facts, today: day) == .reportsArrived)
+        #expect(DispatchChange.cancelRefusal(facts, today: day) == nil)
+        for kind in EvidenceKind.allCases where kind != .declaration { facts.evidence[kind] = EvidenceItem(status: .accepted) }
+        #expect(DispatchChange.cancelRefusal(facts, today: day.adding(days: 1)) == .complete)
+        facts.cancelled = true
+        #expect(DispatchChange.rescheduleRefusal(facts, today: day) == .cancelled && DispatchChange.cancelRefusal(facts, today: day) == .cancelled)
+    }
+}

@@ -96,3 +96,44 @@ public enum AccountMailText {
             """)
     }
 }
+
+extension AccountMailText {
+    /// CON-5: a new schedule, told to the business and the expert.
+    public static func dispatchRescheduled(recipient: String, business: String, expert: String, before: String, after: String,
+                                           place: String, reason: String) -> ReceiptText.Message {
+        ReceiptText.Message(
+            subject: "【専門家派遣】日程が変更されました（\(after)）",
+            body: """
+            \(recipient)様
+
+            次の専門家派遣の日程が変更されました。
+
+            事業者: \(business)
+            専門家: \(expert)
+            変更前: \(before)
+            変更後: \(after)
+            場所: \(place)
+            理由: \(reason)
+
+            当日の報告は、変更後の開始時刻・終了時刻の前後20分以内にお送りください。
+            """)
+    }
+
+    /// CON-5: a cancellation, told to the business and the expert.
+    public static func dispatchCancelled(recipient: String, business: String, expert: String, when: String, reason: String) -> ReceiptText.Message {
+        ReceiptText.Message(
+            subject: "【専門家派遣】派遣が取り消されました（\(when)）",
+            body: """
+            \(recipient)様
+
+            次の専門家派遣が取り消されました。
+
+            事業者: \(business)
+            専門家: \(expert)
+            日時: \(when)
+            理由: \(reason)
+
+            この派遣についての報告は不要です。
+            """)
+    }
+}

@@ -202,15 +202,8 @@ public final class MailBatch: @unchecked Sendable {
 
     /// AFT-1: a consent candidate; an accepted consent for the year stays as it is.
     public func recordConsent(_ consent: ConsentChange, receivedAt: Date, note: String, now: Date) async throws {
-        let existing = try await PhotoConsentModel.query(on: db)
-            .filter(\.$business.$id == consent.businessID).filter(\.$fiscalYear == consent.fiscalYear.startYear).first()
-        guard existing?.status != EvidenceStatus.accepted.rawValue else { return }
-        let model = existing ?? PhotoConsentModel(businessID: consent.businessID, fiscalYear: consent.fiscalYear, status: .review,
-                                                  receivedAt: receivedAt, note: nil)
-        model.status = EvidenceStatus.review.rawValue
-        model.receivedAt = receivedAt
-        model.note = note
-        try await model.save(on: db)
+        try await PhotoConsents.recordCandidate(businessID: consent.businessID, fiscalYear: consent.fiscalYear, receivedAt: receivedAt,
+                                                note: note, source: "mail", on: db)
     }
 
     /// The mail's outcome, on its row (written by `flush`, one UPDATE for the batch).

@@ -25,8 +25,25 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
             .create()
         try await addColumns(BusinessModel.schema, [("representative", .string), ("postal_code", .string), ("industry", .string),
                                                     ("employees", .int64), ("capital_yen", .int64)], on: database)
-        // CON-2: the consultation photo, in the blob store.
-        try await addColumns(ConsultationModel.schema, [("photo_path", .string)], on: database)
+        // CON-2: the consultation photo, in the blob store; CON-4: what the business asked for
+        // (it may ask, never choose).
+        try await addColumns(ConsultationModel.schema, [("photo_path", .string), ("business_wish", .string)], on: database)
+        // CON-4: the expert's profile for the institution's search; the fee's bank account.
+        try await addColumns(ExpertModel.schema, [("specialties", .string), ("region", .string), ("qualifications", .string),
+                                                  ("bank", .string), ("bank_code", .string), ("branch", .string), ("branch_code", .string),
+                                                  ("account_kind", .string), ("account_number", .string), ("holder_kana", .string)], on: database)
+        // CON-4: an expert who belongs to or is paid by an institution cannot be chosen by it.
+        try await database.schema(ExpertAffiliationModel.schema)
+            .id()
+            .field("expert_id", .uuid, .required, .references(ExpertModel.schema, "id"))
+            .field("institution_id", .uuid, .required, .references(InstitutionModel.schema, "id"))
+            .field("relation", .string, .required)
+            .unique(on: "expert_id", "institution_id")
+            .create()
+        // AFT-1: a consent sent by the institution on the business's behalf (the scan), and by whom.
+        try await addColumns(PhotoConsentModel.schema, [("file_path", .string), ("source", .string)], on: database)
+        // CON-5: why a dispatch was cancelled, shown to its parties.
+        try await addColumns(DispatchModel.schema, [("cancel_reason", .string)], on: database)
         try await database.schema(ExpertReportModel.schema)
             .id()
             .field("dispatch_id", .uuid, .required, .references(DispatchModel.schema, "id"))
@@ -66,7 +83,7 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
     }
 
     func revert(on database: Database) async throws {
-        for schema in [CertificationModel.schema, ExpertReportModel.schema, LoginAttemptModel.schema, ActionLinkModel.schema] {
+        for schema in [ExpertAffiliationModel.schema, CertificationModel.schema, ExpertReportModel.schema, LoginAttemptModel.schema, ActionLinkModel.schema] {
             try await database.schema(schema).delete()
         }
     }

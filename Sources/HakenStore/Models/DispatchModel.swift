@@ -19,6 +19,8 @@ public final class DispatchModel: Model, @unchecked Sendable {
     @Field(key: "place") public var place: String
     @Field(key: "deadline") public var deadline: String
     @Field(key: "cancelled") public var cancelled: Bool
+    /// CON-5: why it was cancelled (shown to its parties).
+    @OptionalField(key: "cancel_reason") public var cancelReason: String?
     @Children(for: \.$dispatch) public var evidence: [EvidenceModel]
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
@@ -87,6 +89,10 @@ public final class PhotoConsentModel: Model, @unchecked Sendable {
     @Field(key: "status") public var status: String
     @OptionalField(key: "received_at") public var receivedAt: Date?
     @OptionalField(key: "note") public var note: String?
+    /// The scan or PDF in the blob store, when it came through a page.
+    @OptionalField(key: "file_path") public var filePath: String?
+    /// `mail`, `institution` (its page), `post` (recorded by the secretariat).
+    @OptionalField(key: "source") public var source: String?
 
     public init() {}
 

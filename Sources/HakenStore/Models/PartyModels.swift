@@ -35,9 +35,32 @@ public final class ExpertModel: Model, @unchecked Sendable {
     @Field(key: "name") public var name: String
     @Field(key: "email") public var email: String
     @Field(key: "email_key") public var emailKey: String
+    /// CON-4: 専門分野 joined with 、 (searched by the institution).
+    @OptionalField(key: "specialties") public var specialties: String?
+    /// 都道府県 code.
+    @OptionalField(key: "region") public var region: String?
+    @OptionalField(key: "qualifications") public var qualifications: String?
+    @OptionalField(key: "bank") public var bank: String?
+    @OptionalField(key: "bank_code") public var bankCode: String?
+    @OptionalField(key: "branch") public var branch: String?
+    @OptionalField(key: "branch_code") public var branchCode: String?
+    @OptionalField(key: "account_kind") public var accountKind: String?
+    @OptionalField(key: "account_number") public var accountNumber: String?
+    @OptionalField(key: "holder_kana") public var holderKana: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
+
+    public func apply(_ details: ExpertDetails) {
+        specialties = details.specialties.joined(separator: "、")
+        region = details.region?.rawValue
+        qualifications = details.qualifications
+    }
+
+    public func apply(_ account: BankAccount) {
+        bank = account.bank; bankCode = account.bankCode; branch = account.branch; branchCode = account.branchCode
+        accountKind = account.kind.rawValue; accountNumber = account.number; holderKana = account.holderKana
+    }
 
     public init(id: UUID? = nil, profile: ExpertProfile) {
         self.id = id
@@ -127,6 +150,8 @@ public final class ConsultationModel: Model, @unchecked Sendable {
     @OptionalField(key: "disaster_measure") public var disasterMeasure: String?
     @Field(key: "consulted_person") public var consultedPerson: String
     @Field(key: "photographed") public var photographed: Bool
+    /// CON-4: the expert or the field the business asked for (the institution decides).
+    @OptionalField(key: "business_wish") public var businessWish: String?
     /// CON-2: the photo's file in the blob store (uploaded on the institution's page).
     @OptionalField(key: "photo_path") public var photoPath: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
@@ -170,5 +195,24 @@ public final class AddressVerificationModel: Model, @unchecked Sendable {
         self.tokenHash = tokenHash
         self.expiresAt = expiresAt
         self.createdAt = createdAt
+    }
+}
+
+/// CON-4: an expert who belongs to (`member`) or is paid by (`paid`) an institution; that
+/// institution cannot choose them for a dispatch.
+public final class ExpertAffiliationModel: Model, @unchecked Sendable {
+    public static let schema = "expert_affiliations"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "expert_id") public var expert: ExpertModel
+    @Parent(key: "institution_id") public var institution: InstitutionModel
+    @Field(key: "relation") public var relation: String
+
+    public init() {}
+
+    public init(expertID: UUID, institutionID: UUID, relation: String) {
+        self.$expert.id = expertID
+        self.$institution.id = institutionID
+        self.relation = relation
     }
 }

@@ -38,3 +38,13 @@ public enum AddressRegistry {
         }
     }
 }
+
+extension AddressRegistry {
+    /// Gives up an address a party held (a business changing its mobile address), inside the
+    /// caller's transaction.
+    public static func release(_ address: EmailAddress, partyID: UUID, on db: Database) async throws {
+        try await db.sql().delete(from: "registered_addresses")
+            .where("address_key", .equal, SQLBind(address.matchKey)).where("party_id", .equal, SQLBind(partyID))
+            .run()
+    }
+}

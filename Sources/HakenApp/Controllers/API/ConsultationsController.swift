@@ -18,13 +18,13 @@ enum ConsultationsController {
 
     static func create(req: Request) async throws -> Response {
         let principal = try req.principal(in: [.secretariat, .institution])
-        let model = try await record(try req.content.decode(Input.self), photoPath: nil, by: principal, req: req)
+        let model = try await record(try req.content.decode(Input.self), photoPath: nil, businessWish: nil, by: principal, req: req)
         return try await PartiesController.created(model.requireID(), path: "consultations", req: req)
     }
 
     /// Checks and records a consultation: the one path of the API and the institution's page.
     /// Throws `APIError` naming the fields at fault.
-    static func record(_ input: Input, photoPath: String?, by principal: Principal, req: Request) async throws -> ConsultationModel {
+    static func record(_ input: Input, photoPath: String?, businessWish: String?, by principal: Principal, req: Request) async throws -> ConsultationModel {
         var check = FieldChecker()
         let institutionID = check.uuid(input.institutionId, field: "institutionId", label: "支援機関ID")
         let businessID = check.uuid(input.businessId, field: "businessId", label: "事業者ID")
@@ -52,6 +52,7 @@ enum ConsultationsController {
 
         let model = ConsultationModel(institutionID: institutionID, businessID: businessID, consultation: consultation)
         model.photoPath = photoPath
+        model.businessWish = businessWish
         try await req.db.hakenTransaction { db in
             try await model.create(on: db)
             var details = ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]

@@ -62,6 +62,11 @@ enum DispatchesController {
         if let problem = DispatchFiling.consultationProblem(record, businessID: businessID, institutionID: institutionID, dispatchDate: schedule.date) {
             throw APIError.validation(ValidationFailure([problem]))
         }
+        // CON-4: an expert who belongs to or is paid by this institution cannot be chosen by it.
+        if try await ExpertAffiliationModel.query(on: req.db).filter(\.$expert.$id == expertID).filter(\.$institution.$id == institutionID).count() > 0 {
+            throw APIError.field("expertId", code: "conflict_of_interest",
+                                 message: "この専門家は貴機関に所属しているか、貴機関から報酬を受けているため、派遣の専門家に選べません（CON-4）。")
+        }
         guard let expertEmail = EmailAddress(expert.email) else { throw StoredValueError(what: "expert email") }
         if DispatchFiling.expertIsTheBusiness(expertEmail: expertEmail, expertName: expert.name, business: try business.profile()) {
             throw APIError.field("expertId", code: "expert_is_business", message: "派遣先の事業者自身を専門家に指定することはできません。")

@@ -17,6 +17,16 @@ enum BusinessDetailsController {
         /// Registered already: the details as a list instead of the form.
         var registered: [Fact]?
         var mobileStatus: String?
+        var consent: Consent?
+        var mobileForm: FormState
+    }
+
+    /// AFT-1: this fiscal year's photo consent, and how to send it.
+    struct Consent: Encodable {
+        var year: String
+        var status: String
+        var tone: String
+        var secretariat: String
     }
 
     struct Fact: Encodable { var label: String; var value: String }
@@ -24,7 +34,7 @@ enum BusinessDetailsController {
     static func show(req: Request) async throws -> Response {
         let (principal, account) = try business(req)
         if let id = principal.partyID, let model = try await BusinessModel.find(id, on: req.db) {
-            return try await req.page("business-details", title: "事業者情報", registered(model, email: account.email))
+            return try await req.page("business-details", title: "事業者情報", try await registered(model, email: account.email, req: req))
         }
         return try await req.page("business-details", title: "事業者情報の登録", form(email: account.email, state: FormState()))
     }
@@ -86,10 +96,10 @@ enum BusinessDetailsController {
             state.field("contactName", "ご担当者名", required: true, hint: "支援を受け、当日の報告をする方です。", autocomplete: "name"),
             state.field("mobileEmail", "携帯メールアドレス", type: "email",
                         hint: "支援の現場で登録メールアドレスが使えないときに報告を送るアドレスです。確認のメールが届きます。"),
-        ], registered: nil, mobileStatus: nil)
+        ], registered: nil, mobileStatus: nil, consent: nil, mobileForm: FormState())
     }
 
-    static func registered(_ model: BusinessModel, email: String) -> Context {
+    static func registered(_ model: BusinessModel, email: String, req: Request, mobileForm: FormState = FormState()) async throws -> Context {
         var facts: [Fact] = [.init(label: "事業者名", value: model.name)]
         func add(_ label: String, _ value: String?) { if let value, !value.isEmpty { facts.append(.init(label: label, value: value)) } }
         add("事業者名（カナ）", model.kanaName)
@@ -106,6 +116,52 @@ enum BusinessDetailsController {
         let mobile = model.mobileEmail.map { address in
             model.mobileVerifiedAt == nil ? "\(address)（確認待ち: 携帯に送ったメールのリンクを開いてください）" : "\(address)（確認済み）"
         }
-        return Context(email: email, form: FormState(), fields: [], registered: facts, mobileStatus: mobile)
+        let year = FiscalYear(containing: req.application.hakenClock.today)
+        let consent = try await PhotoConsents.find(businessID: try model.requireID(), fiscalYear: year, on: req.db)
+        let status = consent.flatMap { EvidenceStatus(rawValue: $0.status) } ?? .missing
+        return Context(email: email, form: FormState(), fields: [], registered: facts, mobileStatus: mobile,
+                       consent: Consent(year: "\(year.label)（\(year.eraLabel)）", status: status.japaneseName,
+                                        tone: TodayController.tone(status), secretariat: req.application.haken.configuration.mail.senderAddress),
+                       mobileForm: mobileForm)
+    }
+
+    /// DAY-3, DEC-10: a new mobile address (or none); a new one counts once its mailed link is opened.
+    static func changeMobile(req: Request) async throws -> Response {
+        let (principal, account) = try business(req)
+        guard let id = principal.partyID, let model = try await BusinessModel.find(id, on: req.db) else { return req.redirect(to: "/business/details") }
+        let typed = (try? req.content.get(String.self, at: "mobileEmail")) ?? ""
+        var check = FieldChecker()
+        let mobile = check.optionalEmail(typed, field: "mobileEmail", label: "携帯メールアドレス")
+        if let mobile, mobile.matchKey == model.emailKey {
+            check.add(FieldError(field: "mobileEmail", code: "same_as_email", message: "携帯メールアドレスには登録メールアドレスと別のアドレスを入力してください。"))
+        }
+        func again(_ errors: [FieldError], status: HTTPResponseStatus) async throws -> Response {
+            try await req.page("business-details", title: "事業者情報",
+                               try await registered(model, email: account.email, req: req,
+                                                    mobileForm: FormState(values: ["mobileEmail": typed], failure: ValidationFailure(errors))), status: status)
+        }
+        guard check.errors.isEmpty else { return try await again(check.errors, status: .unprocessableEntity) }
+        guard mobile?.matchKey != model.mobileEmailKey else { return req.seeOther("/business/details", flash: "変更はありません。") }
+        let old = model.mobileEmail.flatMap(EmailAddress.init)
+        var profile = try model.profile()
+        profile.mobileEmail = mobile
+        model.apply(profile)
+        let now = req.application.hakenClock.now()
+        do {
+            try await req.db.hakenTransaction { db in
+                if let old { try await AddressRegistry.release(old, partyID: id, on: db) }
+                if let mobile { try await AddressRegistry.claim([(address: mobile, field: "mobileEmail")], partyKind: "business", partyID: id, on: db) }
+                try await model.save(on: db)
+                try await AuditLog.append(.init(actor: principal.actor, action: "business.mobile.change", subject: AuditLog.subject("business", id),
+                                                details: ["before": old?.address ?? "", "after": mobile?.address ?? ""]),
+                                          on: db, key: req.application.haken.auditKey, now: now)
+                try await MobileVerificationController.mailLink(for: model, req: req, on: db)
+            }
+        } catch is AddressRegistry.Taken {
+            return try await again([FieldError(field: "mobileEmail", code: "already_registered",
+                                               message: "このメールアドレスは既に他の事業者・専門家・支援機関に登録されています。")], status: .conflict)
+        }
+        return req.seeOther("/business/details", flash: mobile == nil ? "携帯メールアドレスの登録を外しました。"
+                                                                      : "携帯メールアドレスを変更しました。届いたメールのリンクを開くと、そのアドレスからの報告も受け付けます。")
     }
 }

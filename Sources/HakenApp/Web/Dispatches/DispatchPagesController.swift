@@ -86,6 +86,12 @@ enum DispatchPagesController {
         var reportLink: String?
         var expertReport: ExpertReportFacts?
         var certificationNote: String?
+        /// CON-5: the institution's ways to change it.
+        var rescheduleLink: String?
+        var cancelAction: String?
+        var cancelReason: String?
+        /// AFT-1: the institution may send the year's consent for the business.
+        var consentLink: String?
     }
 
     struct ExpertReportFacts: Encodable {
@@ -127,7 +133,14 @@ enum DispatchPagesController {
                 ExpertReportFacts(time: "\($0.actualStart)〜\($0.actualEnd)", work: $0.work, nextSteps: $0.nextSteps,
                                   travel: "\($0.travelExpensesYen.formatted(.number.grouping(.automatic)))円")
             },
-            certificationNote: certificationNote)
+            certificationNote: certificationNote,
+            rescheduleLink: principal.role == .institution && principal.may(.fileDispatch, .dispatch(dispatch.parties))
+                && DispatchChange.rescheduleRefusal(facts, today: today) == nil ? "/dispatches/\(id)/reschedule" : nil,
+            cancelAction: principal.role == .institution && principal.may(.fileDispatch, .dispatch(dispatch.parties))
+                && DispatchChange.cancelRefusal(facts, today: today) == nil ? "/dispatches/\(id)/cancel" : nil,
+            cancelReason: dispatch.cancelled ? (dispatch.cancelReason ?? "（理由の記録なし）") : nil,
+            consentLink: principal.role == .institution && principal.may(.fileDispatch, .dispatch(dispatch.parties))
+                && [.missing, .rejected].contains(facts.evidence.status(.photoConsent)) ? "/businesses/\(dispatch.$business.id.apiString)/consent" : nil)
         return try await req.page("dispatch", title: "派遣 \(page.date) \(business.name)", page)
     }
 

@@ -9,7 +9,7 @@ import Vapor
 /// the institution chooses the expert and the schedule (CON-3…CON-5). Both go through the
 /// same code as the API (ConsultationsController.record, DispatchesController.file).
 enum InstitutionPagesController {
-    static let consultationFields = ["businessEmail", "date", "mode", "disasterMeasure", "consultedPerson"]
+    static let consultationFields = ["businessEmail", "date", "mode", "disasterMeasure", "consultedPerson", "businessWish"]
     /// A phone's photo; larger is refused before it is read whole.
     static let maxPhotoBytes = 10 * 1024 * 1024
 
@@ -33,20 +33,23 @@ enum InstitutionPagesController {
         Page(heading: "経営相談の記録", intro: "事業者が来所して相談した記録です。専門家派遣はこの記録をもとに申請します（対面が原則。災害時の特例措置による電話・オンライン相談は、その措置の名称を記入）。",
              action: "/consultations/new", multipart: true, submit: "記録して派遣申請へ進む", form: state, fields: [
                 state.field("businessEmail", "事業者の登録メールアドレス", type: "email", required: true,
-                            hint: "事業者が HakenDesk に登録したアドレス。未登録の事業者には、先に新規登録をお願いしてください。"),
+                            hint: "事業者が HakenDesk に登録したアドレス。未登録の事業者は、メニューの「事業者の登録」から代わりに登録できます。"),
                 state.field("date", "相談日", type: "date", required: true),
                 state.field("mode", "相談の方法", type: "radio", required: true,
                             options: [("in_person", "対面"), ("online", "電話・オンライン（災害時の特例措置）")]),
                 state.field("disasterMeasure", "特例措置の名称", hint: "電話・オンラインの場合のみ。"),
                 state.field("consultedPerson", "相談した方の氏名", required: true, hint: "写真に写り、支援を受ける方です（CON-2）。"),
+                state.field("businessWish", "事業者の希望（専門家・分野）", type: "textarea",
+                            hint: "事業者は希望を伝えることはできますが、専門家を選ぶのは支援機関です（CON-4）。"),
                 FormField(name: "photo", label: "相談時の写真", type: "file", required: true, hint: "JPEG・PNG・HEIC、10MBまで。", error: state.errors["photo"]),
              ])
     }
 
     static func newConsultation(req: Request) async throws -> Response {
         _ = try institution(req)
+        let email = String((req.query[String.self, at: "businessEmail"] ?? "").prefix(254))
         return try await req.page("institution-form", title: "経営相談の記録",
-                                  consultationPage(FormState(values: ["date": req.application.hakenClock.today.iso, "mode": "in_person"]),
+                                  consultationPage(FormState(values: ["date": req.application.hakenClock.today.iso, "mode": "in_person", "businessEmail": email]),
                                                    today: req.application.hakenClock.today))
     }
 
@@ -64,7 +67,7 @@ enum InstitutionPagesController {
         if let email = EmailAddress(values["businessEmail"] ?? "") {
             business = try await BusinessModel.query(on: req.db).filter(\.$emailKey == email.matchKey).first()
             if business == nil {
-                problems.append(FieldError(field: "businessEmail", code: "not_found", message: "このアドレスで登録された事業者が見つかりません。事業者に新規登録をお願いしてください。"))
+                problems.append(FieldError(field: "businessEmail", code: "not_found", message: "このアドレスで登録された事業者が見つかりません。事業者に新規登録をお願いするか、「事業者の登録」から代わりに登録してください。"))
             }
         } else {
             problems.append(FieldError(field: "businessEmail", code: "invalid_email", message: "事業者の登録メールアドレスを入力してください。"))
@@ -93,7 +96,8 @@ enum InstitutionPagesController {
                                                   consultedPerson: values["consultedPerson"], photographed: true)
         let model: ConsultationModel
         do {
-            model = try await ConsultationsController.record(input, photoPath: stored.path, by: principal, req: req)
+            let wish = values["businessWish"].map { String($0.trimmingWhitespace.prefix(1000)) }.flatMap { $0.isEmpty ? nil : $0 }
+            model = try await ConsultationsController.record(input, photoPath: stored.path, businessWish: wish, by: principal, req: req)
         } catch {
             guard let (failure, status) = formFailure(error) else { throw error }
             return try await again(failure, status: status)
@@ -105,15 +109,60 @@ enum InstitutionPagesController {
 
     static let dispatchFields = ["expertId", "date", "start", "end", "place"]
 
-    static func dispatchPage(_ state: FormState, consultation: ConsultationModel, business: String, experts: [ExpertModel]) -> Page {
-        Page(heading: "派遣の申請", intro: "\(business)（相談日 \(consultation.date)、相談者 \(consultation.consultedPerson)）への専門家派遣を申請します。専門家は支援機関が選びます（CON-4）。",
-             action: "/consultations/\(consultation.id?.apiString ?? "")/dispatch", multipart: false, submit: "派遣を申請する", form: state, fields: [
-                state.field("expertId", "専門家", type: "select", required: true, options: experts.compactMap { expert in expert.id.map { ($0.apiString, expert.name) } }),
+    struct DispatchForm: Encodable {
+        var heading: String
+        var intro: String
+        var wish: String?
+        var action: String
+        var searchAction: String
+        var specialty: String
+        var regions: [FormField.Option]
+        var found: Int
+        var excluded: Int
+        var form: FormState
+        var fields: [FormField]
+    }
+
+    /// CON-4: experts by specialty and region, without those who belong to or are paid by
+    /// this institution.
+    struct Search {
+        var specialty: String
+        var region: String
+
+        func experts(for institutionID: UUID, on db: Database) async throws -> (experts: [ExpertModel], excluded: Int) {
+            var query = ExpertModel.query(on: db).sort(\.$name)
+            if !specialty.isEmpty { query = query.filter(\.$specialties, .custom("LIKE"), "%\(specialty)%") }
+            if !region.isEmpty { query = query.filter(\.$region == region) }
+            let conflicted = Set(try await ExpertAffiliationModel.query(on: db).filter(\.$institution.$id == institutionID).all().map { $0.$expert.id })
+            let all = try await query.limit(500).all()
+            let allowed = all.filter { $0.id.map { !conflicted.contains($0) } ?? false }
+            return (allowed, all.count - allowed.count)
+        }
+    }
+
+    static func search(_ req: Request) -> Search {
+        Search(specialty: String((req.query[String.self, at: "specialty"] ?? "").trimmingWhitespace.prefix(50)),
+               region: Prefecture(rawValue: req.query[String.self, at: "region"] ?? "")?.rawValue ?? "")
+    }
+
+    static func dispatchPage(_ state: FormState, consultation: ConsultationModel, business: String, experts: [ExpertModel], excluded: Int,
+                             search: Search) -> DispatchForm {
+        let id = consultation.id?.apiString ?? ""
+        return DispatchForm(
+            heading: "派遣の申請",
+            intro: "\(business)（相談日 \(consultation.date)、相談者 \(consultation.consultedPerson)）への専門家派遣を申請します。専門家は支援機関が選びます（CON-4）。",
+            wish: consultation.businessWish, action: "/consultations/\(id)/dispatch", searchAction: "/consultations/\(id)/dispatch",
+            specialty: search.specialty,
+            regions: Prefecture.allCases.map { .init(value: $0.rawValue, label: $0.japaneseName, selected: $0.rawValue == search.region) },
+            found: experts.count, excluded: excluded, form: state, fields: [
+                state.field("expertId", "専門家", type: "select", required: true, options: experts.compactMap { expert in
+                    expert.id.map { ($0.apiString, expert.name + (expert.specialties.map { "（\($0)）" } ?? "")) }
+                }),
                 state.field("date", "支援日", type: "date", required: true),
                 state.field("start", "開始時刻", type: "time", required: true),
                 state.field("end", "終了時刻", type: "time", required: true),
                 state.field("place", "支援の場所", required: true, hint: "例: 本社会議室"),
-             ])
+            ])
     }
 
     static func consultation(_ req: Request, _ principal: Principal) async throws -> (ConsultationModel, BusinessModel) {
@@ -126,16 +175,15 @@ enum InstitutionPagesController {
         return (consultation, try await consultation.$business.get(on: req.db))
     }
 
-    static func experts(_ req: Request) async throws -> [ExpertModel] {
-        try await ExpertModel.query(on: req.db).sort(\.$name).limit(500).all()
-    }
 
     static func newDispatch(req: Request) async throws -> Response {
         let principal = try institution(req)
         let (consultation, business) = try await consultation(req, principal)
-        return try await req.page("institution-form", title: "派遣の申請",
+        let search = search(req)
+        let (experts, excluded) = try await search.experts(for: consultation.$institution.id, on: req.db)
+        return try await req.page("dispatch-form", title: "派遣の申請",
                                   dispatchPage(FormState(values: ["start": "10:00", "end": "12:00"]), consultation: consultation, business: business.name,
-                                               experts: try await experts(req)))
+                                               experts: experts, excluded: excluded, search: search))
     }
 
     static func fileDispatch(req: Request) async throws -> Response {
@@ -150,9 +198,11 @@ enum InstitutionPagesController {
             return req.seeOther("/dispatches/\(try dispatch.requireID().apiString)", flash: "派遣を申請しました。事業者と専門家にメールでお知らせしました。")
         } catch {
             guard let (failure, status) = formFailure(error) else { throw error }
-            return try await req.page("institution-form", title: "派遣の申請",
-                                      dispatchPage(FormState(values: values, failure: failure), consultation: consultation,
-                                                   business: business.name, experts: try await experts(req)),
+            let search = search(req)
+            let (experts, excluded) = try await search.experts(for: consultation.$institution.id, on: req.db)
+            return try await req.page("dispatch-form", title: "派遣の申請",
+                                      dispatchPage(FormState(values: values, failure: failure, order: dispatchFields), consultation: consultation,
+                                                   business: business.name, experts: experts, excluded: excluded, search: search),
                                       status: status)
         }
     }

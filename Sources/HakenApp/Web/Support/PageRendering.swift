@@ -90,8 +90,10 @@ extension Request {
         case .institution?:
             link("/dispatches", "派遣一覧")
             link("/consultations/new", "経営相談を記録")
+            link("/businesses/new", "事業者の登録")
         case .expert?:
             link("/dispatches", "派遣一覧")
+            link("/expert/profile", "プロフィール")
         case .secretariat?:
             link("/dispatches", "派遣一覧")
             link("/desk/invitations", "招待")
