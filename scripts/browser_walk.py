@@ -225,7 +225,8 @@ def main(binary):
         photo_path = os.path.join(data, "consultation.jpg")
         with open(photo_path, "wb") as f:
             f.write(photo_jpeg())
-        walk.fill({"businessEmail": BUSINESS_MAIL, "date": today.strftime("%Y-%m-%d"), "consultedPerson": "田中 一郎"})
+        walk.fill({"businessEmail": BUSINESS_MAIL, "date": today.strftime("%Y-%m-%d"), "consultedPerson": "田中 一郎",
+                   "theme": "原価管理と資金繰りの改善", "expertNeeded": "yes", "businessWish": "財務に詳しい専門家"})
         driver.find_element(By.NAME, "photo").send_keys(photo_path)
         walk.submit()
         checks.check("the consultation is recorded", "/dispatch" in driver.current_url and "派遣の申請" in walk.text(), walk.text()[:300])

@@ -28,18 +28,29 @@ import Vapor
             let staff = try await Self.staff(app, parties)
             try await staff.get("/consultations/new")
             let noPhoto = try await staff.postMultipart("/consultations/new", ["businessEmail": "info@basona.example.jp", "date": "2019-08-22",
-                                                                               "mode": "in_person", "consultedPerson": "派遣 太郎"],
+                                                                               "mode": "in_person", "consultedPerson": "派遣 太郎", "theme": "資金繰り", "expertNeeded": "yes"],
                                                         file: (name: "photo", filename: "photo.jpg", bytes: Array("not an image".utf8)))
             #expect(noPhoto.status == .unprocessableEntity && noPhoto.fieldErrors["photo"] == "写真は JPEG・PNG・HEIC の画像ファイルを選んでください。",
                     "checked by content, not by the name .jpg")
+            // CON-3: the institution decides; "no expert needed" records the consultation and files nothing.
+            let noExpert = try await staff.postMultipart("/consultations/new", ["businessEmail": "info@basona.example.jp", "date": "2019-08-22", "mode": "in_person",
+                                                                                "consultedPerson": "派遣 太郎", "theme": "事業計画の相談", "expertNeeded": "no"],
+                                                         file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
+            #expect(noExpert.location == "/dispatches")
+            let plain = try #require(try await ConsultationModel.query(on: app.db).filter(\.$theme == "事業計画の相談").first())
+            #expect(plain.expertNeeded == false)
+            #expect(try await staff.get("/consultations/\(try plain.requireID().uuidString.lowercased())/dispatch").status == .conflict)
+            var body = app.dispatchBody(parties)
+            body["consultationId"] = try plain.requireID().uuidString.lowercased()
+            #expect(try await app.call(.POST, "api/v1/dispatches", json: body).code == "validation_failed", "the API refuses it too")
             let unknown = try await staff.postMultipart("/consultations/new", ["businessEmail": "nobody@example.jp", "date": "2019-08-22", "mode": "in_person",
-                                                                               "consultedPerson": "派遣 太郎"], file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
+                                                                               "consultedPerson": "派遣 太郎", "theme": "資金繰り", "expertNeeded": "yes"], file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
             #expect(unknown.fieldErrors["businessEmail"]?.contains("見つかりません") == true)
             let phone = try await staff.postMultipart("/consultations/new", ["businessEmail": "info@basona.example.jp", "date": "2019-08-22", "mode": "online",
-                                                                             "consultedPerson": "派遣 太郎"], file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
+                                                                             "consultedPerson": "派遣 太郎", "theme": "資金繰り", "expertNeeded": "yes"], file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
             #expect(phone.status == .unprocessableEntity && phone.fieldErrors["mode"] != nil, "CON-1: remote only under a named disaster measure")
             let recorded = try await staff.postMultipart("/consultations/new", ["businessEmail": "info@basona.example.jp", "date": "2019-08-22", "mode": "in_person",
-                                                                                "consultedPerson": "派遣 太郎", "businessWish": "財務に詳しい方"],
+                                                                                "consultedPerson": "派遣 太郎", "businessWish": "財務に詳しい方", "theme": "資金繰り", "expertNeeded": "yes"],
                                                          file: (name: "photo", filename: "IMG_0001.HEIC", bytes: Self.jpeg))
             let location = try #require(recorded.location)
             #expect(recorded.status == .seeOther && location.hasSuffix("/dispatch"))
@@ -130,7 +141,7 @@ import Vapor
             #expect(try await staff.get("/businesses/\(businessID)/consent").status == .forbidden)
             try await staff.get("/consultations/new")
             try await staff.postMultipart("/consultations/new", ["businessEmail": "tanaka@hinode.example.jp", "date": "2019-08-22", "mode": "in_person",
-                                                                 "consultedPerson": "田中 一郎"], file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
+                                                                 "consultedPerson": "田中 一郎", "theme": "販路開拓", "expertNeeded": "yes"], file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
             try await staff.get("/businesses/\(businessID)/consent")
             let notPDF = try await staff.postMultipart("/businesses/\(businessID)/consent", [:], file: (name: "scan", filename: "consent.pdf", bytes: Array("hello".utf8)))
             #expect(notPDF.fieldErrors["scan"]?.contains("PDF") == true)

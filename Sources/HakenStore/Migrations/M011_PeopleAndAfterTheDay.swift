@@ -27,7 +27,9 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
                                                     ("employees", .int64), ("capital_yen", .int64)], on: database)
         // CON-2: the consultation photo, in the blob store; CON-4: what the business asked for
         // (it may ask, never choose).
-        try await addColumns(ConsultationModel.schema, [("photo_path", .string), ("business_wish", .string)], on: database)
+        // CON-3: the theme and the institution's decision whether an expert is needed.
+        try await addColumns(ConsultationModel.schema, [("photo_path", .string), ("business_wish", .string), ("theme", .string),
+                                                        ("expert_needed", .bool)], on: database)
         // CON-4: the expert's profile for the institution's search; the fee's bank account.
         try await addColumns(ExpertModel.schema, [("specialties", .string), ("region", .string), ("qualifications", .string),
                                                   ("bank", .string), ("bank_code", .string), ("branch", .string), ("branch_code", .string),

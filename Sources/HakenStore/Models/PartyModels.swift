@@ -152,6 +152,9 @@ public final class ConsultationModel: Model, @unchecked Sendable {
     @Field(key: "photographed") public var photographed: Bool
     /// CON-4: the expert or the field the business asked for (the institution decides).
     @OptionalField(key: "business_wish") public var businessWish: String?
+    /// CON-3: what the business consulted about, and whether the institution decided an expert is needed.
+    @OptionalField(key: "theme") public var theme: String?
+    @OptionalField(key: "expert_needed") public var expertNeeded: Bool?
     /// CON-2: the photo's file in the blob store (uploaded on the institution's page).
     @OptionalField(key: "photo_path") public var photoPath: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?

@@ -18,13 +18,21 @@ enum ConsultationsController {
 
     static func create(req: Request) async throws -> Response {
         let principal = try req.principal(in: [.secretariat, .institution])
-        let model = try await record(try req.content.decode(Input.self), photoPath: nil, businessWish: nil, by: principal, req: req)
+        let model = try await record(try req.content.decode(Input.self), by: principal, req: req)
         return try await PartiesController.created(model.requireID(), path: "consultations", req: req)
     }
 
     /// Checks and records a consultation: the one path of the API and the institution's page.
     /// Throws `APIError` naming the fields at fault.
-    static func record(_ input: Input, photoPath: String?, businessWish: String?, by principal: Principal, req: Request) async throws -> ConsultationModel {
+    /// What only the institution's page records beside the API's fields (CON-2, CON-3, CON-4).
+    struct PageFacts: Sendable {
+        var photoPath: String?
+        var businessWish: String?
+        var theme: String?
+        var expertNeeded: Bool?
+    }
+
+    static func record(_ input: Input, page: PageFacts = PageFacts(), by principal: Principal, req: Request) async throws -> ConsultationModel {
         var check = FieldChecker()
         let institutionID = check.uuid(input.institutionId, field: "institutionId", label: "支援機関ID")
         let businessID = check.uuid(input.businessId, field: "businessId", label: "事業者ID")
@@ -51,12 +59,16 @@ enum ConsultationsController {
         try missing.finish()
 
         let model = ConsultationModel(institutionID: institutionID, businessID: businessID, consultation: consultation)
-        model.photoPath = photoPath
-        model.businessWish = businessWish
+        model.photoPath = page.photoPath
+        model.businessWish = page.businessWish
+        model.theme = page.theme
+        model.expertNeeded = page.expertNeeded
         try await req.db.hakenTransaction { db in
             try await model.create(on: db)
             var details = ["mode": model.mode, "consultedPerson": model.consultedPerson, "date": model.date]
-            details["photo"] = photoPath
+            details["photo"] = page.photoPath
+            details["theme"] = page.theme
+            details["expertNeeded"] = page.expertNeeded.map { $0 ? "yes" : "no" }
             try await AuditLog.append(.init(actor: principal.actor, action: "consultation.create", subject: AuditLog.subject("consultation", try model.requireID()),
                                             details: details), on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         }

@@ -62,6 +62,11 @@ enum DispatchesController {
         if let problem = DispatchFiling.consultationProblem(record, businessID: businessID, institutionID: institutionID, dispatchDate: schedule.date) {
             throw APIError.validation(ValidationFailure([problem]))
         }
+        // CON-3: a consultation where the institution decided no expert is needed carries no dispatch.
+        if consultation.expertNeeded == false {
+            throw APIError.field("consultationId", code: "expert_not_needed",
+                                 message: "この経営相談では専門家の派遣は不要と記録されています（CON-3）。")
+        }
         // CON-4: an expert who belongs to or is paid by this institution cannot be chosen by it.
         if try await ExpertAffiliationModel.query(on: req.db).filter(\.$expert.$id == expertID).filter(\.$institution.$id == institutionID).count() > 0 {
             throw APIError.field("expertId", code: "conflict_of_interest",

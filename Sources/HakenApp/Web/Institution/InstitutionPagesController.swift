@@ -9,7 +9,7 @@ import Vapor
 /// the institution chooses the expert and the schedule (CON-3…CON-5). Both go through the
 /// same code as the API (ConsultationsController.record, DispatchesController.file).
 enum InstitutionPagesController {
-    static let consultationFields = ["businessEmail", "date", "mode", "disasterMeasure", "consultedPerson", "businessWish"]
+    static let consultationFields = ["businessEmail", "date", "mode", "disasterMeasure", "consultedPerson", "theme", "expertNeeded", "businessWish"]
     /// A phone's photo; larger is refused before it is read whole.
     static let maxPhotoBytes = 10 * 1024 * 1024
 
@@ -39,6 +39,9 @@ enum InstitutionPagesController {
                             options: [("in_person", "対面"), ("online", "電話・オンライン（災害時の特例措置）")]),
                 state.field("disasterMeasure", "特例措置の名称", hint: "電話・オンラインの場合のみ。"),
                 state.field("consultedPerson", "相談した方の氏名", required: true, hint: "写真に写り、支援を受ける方です（CON-2）。"),
+                state.field("theme", "相談のテーマ", type: "textarea", required: true, hint: "例: 資金繰りの改善、新商品の販路開拓"),
+                state.field("expertNeeded", "専門家の派遣", type: "radio", required: true,
+                            options: [("yes", "必要（続けて派遣を申請する）"), ("no", "不要（相談の記録のみ）")]),
                 state.field("businessWish", "事業者の希望（専門家・分野）", type: "textarea",
                             hint: "事業者は希望を伝えることはできますが、専門家を選ぶのは支援機関です（CON-4）。"),
                 FormField(name: "photo", label: "相談時の写真", type: "file", required: true, hint: "JPEG・PNG・HEIC、10MBまで。", error: state.errors["photo"]),
@@ -87,7 +90,20 @@ enum InstitutionPagesController {
         } else {
             problems.append(FieldError(field: "photo", code: "required", message: "相談時の写真を選んでください。"))
         }
-        guard let business, let photo, problems.isEmpty else { return try await again(ValidationFailure(problems)) }
+        let theme = (values["theme"] ?? "").trimmingWhitespace
+        if theme.isEmpty {
+            problems.append(.required("theme", label: "相談のテーマ"))
+        } else if theme.count > 2000 {
+            problems.append(FieldError(field: "theme", code: "too_long", message: "相談のテーマは2000文字以内にしてください。"))
+        }
+        // CON-3: only the institution decides that an expert is needed.
+        let expertNeeded: Bool? = values["expertNeeded"] == "yes" ? true : values["expertNeeded"] == "no" ? false : nil
+        if expertNeeded == nil { problems.append(FieldError(field: "expertNeeded", code: "required", message: "専門家の派遣が必要かどうかを選んでください。")) }
+        guard let business, let photo, let expertNeeded, problems.isEmpty else {
+            return try await again(ValidationFailure(problems.sorted { a, b in
+                (consultationFields.firstIndex(of: a.field) ?? 99) < (consultationFields.firstIndex(of: b.field) ?? 99)
+            }))
+        }
         let institutionID = principal.partyID ?? UUID()
         let blobs = BlobStore(root: req.application.haken.configuration.store.blobDirectory)
         let stored = try photo.bytes.withUnsafeBytes { try blobs.put($0, kind: "consultation", suffix: photo.format.suffix) }
@@ -97,11 +113,13 @@ enum InstitutionPagesController {
         let model: ConsultationModel
         do {
             let wish = values["businessWish"].map { String($0.trimmingWhitespace.prefix(1000)) }.flatMap { $0.isEmpty ? nil : $0 }
-            model = try await ConsultationsController.record(input, photoPath: stored.path, businessWish: wish, by: principal, req: req)
+            model = try await ConsultationsController.record(input, page: .init(photoPath: stored.path, businessWish: wish, theme: theme, expertNeeded: expertNeeded),
+                                                             by: principal, req: req)
         } catch {
             guard let (failure, status) = formFailure(error) else { throw error }
             return try await again(failure, status: status)
         }
+        guard expertNeeded else { return req.seeOther("/dispatches", flash: "経営相談を記録しました（専門家の派遣は不要）。") }
         return req.seeOther("/consultations/\(try model.requireID().apiString)/dispatch", flash: "経営相談を記録しました。続けて派遣を申請できます。")
     }
 
@@ -171,6 +189,9 @@ enum InstitutionPagesController {
         }
         guard principal.may(.fileDispatch, .consultation(institution: consultation.$institution.id, business: consultation.$business.id)) else {
             throw APIError.forbidden
+        }
+        if consultation.expertNeeded == false {
+            throw APIError(.conflict, code: "expert_not_needed", reason: "この経営相談では専門家の派遣は不要と記録されています。派遣が必要になった場合は、あらためて経営相談を記録してください（CON-3）。")
         }
         return (consultation, try await consultation.$business.get(on: req.db))
     }
