@@ -17,6 +17,8 @@ public enum ActionLinks {
         case invitation
         /// AFT-2: the business certifies one dispatch and rates the expert.
         case certification
+        /// DEC-10: the holder of a business's mobile address confirms it.
+        case mobileVerification = "mobile_verification"
 
         public var lifetime: TimeInterval {
             switch self {
@@ -24,6 +26,7 @@ public enum ActionLinks {
             case .passwordReset: return 3600
             case .invitation: return 7 * 24 * 3600
             case .certification: return 30 * 24 * 3600
+            case .mobileVerification: return 7 * 24 * 3600
             }
         }
     }

@@ -12,7 +12,8 @@ struct M008_SenderTrust: AsyncMigration {
         try await database.schema(InboundMailModel.schema).field("mta_received_at", .datetime).update()
         // DEC-12: receipts to unregistered senders are bounded overall, so the outbox says what each row is.
         try await database.schema(OutboxModel.schema).field("kind", .string).update()
-        try await database.schema(AddressVerificationModel.schema)
+        // Superseded by the signed links of M011 (ActionLinks); dropped there.
+        try await database.schema("address_verifications")
             .id()
             .field("business_id", .uuid, .required, .references(BusinessModel.schema, "id"))
             .field("address", .string, .required)
@@ -25,7 +26,7 @@ struct M008_SenderTrust: AsyncMigration {
     }
 
     func revert(on database: Database) async throws {
-        try await database.schema(AddressVerificationModel.schema).delete()
+        try await database.schema("address_verifications").delete()
         try await database.schema(OutboxModel.schema).deleteField("kind").update()
         try await database.schema(InboundMailModel.schema).deleteField("mta_received_at").update()
         try await database.schema(InboundMailModel.schema).deleteField("flags").update()

@@ -16,6 +16,8 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
             .field("used_at", .datetime)
             .field("created_at", .datetime, .required)
             .create()
+        // DEC-10's links are ActionLinks now (signed, like the others); the old table goes.
+        try await database.schema("address_verifications").delete()
         try await database.schema(LoginAttemptModel.schema)
             .id()
             .field("account_key", .string, .required)

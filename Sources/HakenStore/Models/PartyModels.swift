@@ -177,30 +177,6 @@ public final class ConsultationModel: Model, @unchecked Sendable {
     }
 }
 
-/// DEC-10: a link mailed to a business's mobile address. Only the token's SHA-256 is kept;
-/// the row makes the link single-use and gives it an end.
-public final class AddressVerificationModel: Model, @unchecked Sendable {
-    public static let schema = "address_verifications"
-
-    @ID(key: .id) public var id: UUID?
-    @Parent(key: "business_id") public var business: BusinessModel
-    @Field(key: "address") public var address: String
-    @Field(key: "token_hash") public var tokenHash: String
-    @Field(key: "expires_at") public var expiresAt: Date
-    @OptionalField(key: "used_at") public var usedAt: Date?
-    @Field(key: "created_at") public var createdAt: Date
-
-    public init() {}
-
-    public init(businessID: UUID, address: String, tokenHash: String, expiresAt: Date, createdAt: Date) {
-        self.$business.id = businessID
-        self.address = address
-        self.tokenHash = tokenHash
-        self.expiresAt = expiresAt
-        self.createdAt = createdAt
-    }
-}
-
 /// CON-4: an expert who belongs to (`member`) or is paid by (`paid`) an institution; that
 /// institution cannot choose them for a dispatch.
 public final class ExpertAffiliationModel: Model, @unchecked Sendable {

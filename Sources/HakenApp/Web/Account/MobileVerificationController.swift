@@ -4,8 +4,8 @@ import HakenStore
 import Vapor
 
 /// DEC-10: `GET /mobile/verify/{token}` shows what the link confirms; the button posts to the
-/// same address, which verifies it. A GET changes nothing, so a mail scanner that opens links
-/// cannot verify an address on the owner's behalf; the token itself is the form's secret.
+/// same address (with the form's CSRF token), which verifies it. A GET changes nothing, so a
+/// mail scanner that opens links cannot verify an address on the owner's behalf.
 enum MobileVerificationController {
     struct Context: Encodable {
         var title: String
@@ -19,18 +19,18 @@ enum MobileVerificationController {
     /// Queues the link to the business's mobile address (in the caller's transaction).
     static func mailLink(for business: BusinessModel, req: Request, on db: Database) async throws {
         let now = req.application.hakenClock.now()
-        guard let token = try await MobileVerification.issue(for: business, on: db, now: now), let address = business.mobileEmail else { return }
+        guard let token = try await MobileVerification.issue(for: business, on: db, key: req.application.haken.auditKey, now: now), let address = business.mobileEmail else { return }
         let configuration = req.application.haken.configuration
         let message = MobileVerificationText.message(business: business.name, link: "\(configuration.linkBase)/mobile/verify/\(token)")
         let row = Outbox.message(.addressVerification, to: address, subject: message.subject,
                                  body: message.body + ReceiptText.footer(secretariatAddress: configuration.mail.senderAddress),
-                                 dedupeKey: "verify:\(SecretToken.digest(token))", sender: configuration.mail.outboxSender, now: now)
+                                 dedupeKey: "verify:\(token)", sender: configuration.mail.outboxSender, now: now)
         try await Outbox.enqueue([row], on: db)
     }
 
     static func show(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        let outcome = try await MobileVerification.look(token, on: req.db, now: req.application.hakenClock.now())
+        let outcome = try await MobileVerification.look(token, on: req.db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         return try await render(outcome, confirmed: false, token: token, req: req)
     }
 
