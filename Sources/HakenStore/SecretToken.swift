@@ -6,7 +6,12 @@ import HakenCore
 /// stored as their SHA-256; mailed links are signed instead, see ActionLinks.)
 public enum SecretToken {
     public static func generate() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        base64URL(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+    }
+
+    /// URL-safe base64 without padding (RFC 4648 §5), for tokens that travel in links.
+    public static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

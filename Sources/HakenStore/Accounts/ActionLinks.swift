@@ -86,7 +86,6 @@ public enum ActionLinks {
         let fields = [row.id?.uuidString.lowercased() ?? "-", row.purpose, row.subjectID.uuidString.lowercased(),
                       String(Int(row.expiresAt.timeIntervalSince1970)), row.data ?? ""].joined(separator: "\n")
         let mac = HMAC<SHA256>.authenticationCode(for: Data(fields.utf8), using: SymmetricKey(data: Data(key.sign("haken-action-links-v1").utf8)))
-        return Data(mac).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return SecretToken.base64URL(Data(mac))
     }
 }
