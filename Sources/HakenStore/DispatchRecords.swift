@@ -33,6 +33,34 @@ public enum DispatchRecords {
         return (facts, rows, consent)
     }
 
+    /// The facts of a page of dispatches in two queries (a list shows each one's state):
+    /// their evidence rows, and their businesses' consents, matched by fiscal year here.
+    public static func facts(for dispatches: [DispatchModel], on database: Database) async throws -> [UUID: DispatchFacts] {
+        let ids = dispatches.compactMap(\.id)
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await EvidenceModel.query(on: database).filter(\.$dispatch.$id ~~ ids).all()
+        let businesses = Array(Set(dispatches.map { $0.$business.id }))
+        let consents = try await PhotoConsentModel.query(on: database).filter(\.$business.$id ~~ businesses).all()
+        var checklists: [UUID: EvidenceChecklist] = [:]
+        for row in rows {
+            guard let kind = EvidenceKind(rawValue: row.kind), kind != .photoConsent, let status = EvidenceStatus(rawValue: row.status) else { continue }
+            checklists[row.$dispatch.id, default: EvidenceChecklist()][kind] = EvidenceItem(status: status, receivedAt: row.receivedAt.map(tokyo))
+        }
+        var result: [UUID: DispatchFacts] = [:]
+        for dispatch in dispatches {
+            guard let id = dispatch.id else { continue }
+            var checklist = checklists[id] ?? EvidenceChecklist()
+            let year = try dispatch.fiscalYear().startYear
+            if let consent = consents.first(where: { $0.$business.id == dispatch.$business.id && $0.fiscalYear == year }),
+               let status = EvidenceStatus(rawValue: consent.status) {
+                checklist[.photoConsent] = EvidenceItem(status: status, receivedAt: consent.receivedAt.map(tokyo))
+            }
+            result[id] = DispatchFacts(date: try dispatch.schedule().date, evidence: checklist,
+                                       deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
+        }
+        return result
+    }
+
     static func tokyo(_ date: Date) -> LocalDateTime {
         TokyoClock.local(secondsSince1970: date.timeIntervalSince1970)
     }

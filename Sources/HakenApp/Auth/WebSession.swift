@@ -14,10 +14,39 @@ enum WebSession {
     static let flashKey = "flash"
 
     static func configure(_ app: Application, secure: Bool) {
-        app.sessions.use(.fluent)
+        let driver = WrittenWhenChanged(base: app.fluent.sessions.driver())
+        app.sessions.use { _ in driver }
         app.sessions.configuration = SessionsConfiguration(cookieName: cookieName) { id in
             HTTPCookies.Value(string: id.string, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
         }
+    }
+}
+
+/// Vapor writes a session back after every request that carried its cookie; a page view that
+/// changed nothing in it would be a database write (on SQLite, one writer at a time). This
+/// driver remembers what it read and skips the update when the data is the same.
+struct WrittenWhenChanged: AsyncSessionDriver {
+    let base: any SessionDriver
+
+    struct ReadKey: StorageKey { typealias Value = [String: String] }
+
+    func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
+        try await base.createSession(data, for: request).get()
+    }
+
+    func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
+        let data = try await base.readSession(sessionID, for: request).get()
+        request.storage[ReadKey.self] = data?.snapshot
+        return data
+    }
+
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
+        if let read = request.storage[ReadKey.self], read == data.snapshot { return sessionID }
+        return try await base.updateSession(sessionID, to: data, for: request).get()
+    }
+
+    func deleteSession(_ sessionID: SessionID, for request: Request) async throws {
+        try await base.deleteSession(sessionID, for: request).get()
     }
 }
 

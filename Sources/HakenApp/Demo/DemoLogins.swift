@@ -23,12 +23,19 @@ public enum DemoLogins {
         let institution = try await InstitutionModel.query(on: db).filter(\.$emailKey == "yorozu@tokyo-yorozu.example.jp").first()
         let expert = try await ExpertModel.query(on: db).filter(\.$emailKey == "jiro@senmonka.example.jp").first()
         let business = try await BusinessModel.query(on: db).filter(\.$emailKey == "info@basona-kensetsu.example.jp").first()
-        let wanted: [(Role, String, String, UUID?)] = [
+        return try await ensure([
             (.secretariat, "jimukyoku@haken-demo.example.jp", "事務局 花子", nil),
             (.institution, "staff@tokyo-yorozu.example.jp", "よろず 支援子", institution?.id),
             (.expert, "jiro@senmonka.example.jp", "専門家次郎", expert?.id),
             (.business, "info@basona-kensetsu.example.jp", business?.contactName ?? "ご担当者", business?.id),
-        ]
+        ], on: app)
+    }
+
+    /// Verified accounts with the demo password (role, address, name, party), made once each.
+    public static func ensure(_ wanted: [(Role, String, String, UUID?)], on app: Application) async throws -> [Login] {
+        let db = app.db
+        let key = app.haken.auditKey
+        let now = app.hakenClock.now()
         let hash = try await app.password.async.hash(password)
         var logins: [Login] = []
         for (role, address, name, party) in wanted {

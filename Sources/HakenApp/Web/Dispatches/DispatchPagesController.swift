@@ -37,9 +37,10 @@ enum DispatchPagesController {
         let models = try await DispatchesController.visible(to: principal, on: req.db).with(\.$business).with(\.$expert)
             .sort(\.$date, .descending).sort(\.$startTime).range(paging.range).all()
         let today = req.application.hakenClock.today
+        let allFacts = try await DispatchRecords.facts(for: models, on: req.db)
         var rows: [Row] = []
         for model in models {
-            let (facts, _, _) = try await DispatchRecords.records(for: model, on: req.db)
+            guard let facts = allFacts[try model.requireID()] else { continue }
             let state = DispatchRules.assess(facts, today: today).state
             let schedule = try model.schedule()
             rows.append(Row(id: try model.requireID().apiString, date: JapaneseDateFormat.full(schedule.date),

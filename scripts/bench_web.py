@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Page benchmark (#10): with a programme of 100,000 dispatches seeded, each role's dispatch
+list and the dispatch page are loaded by wrk (32 connections) against `hakendesk serve`,
+signed in as that role; each p95 is given as a ratio of /healthz's p95 measured in the same
+run (before and after, averaged). Seeding is not timed. Goal: every ratio ≤ 5.
+
+usage: scripts/bench_web.py PATH/TO/release/hakendesk [--dispatches 100000] [--businesses 20000]
+       [--seconds 10] [--connections 32]
+"""
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from hakentest import serve, stop  # noqa: E402
+
+# wrk's own summary has no p95: a done() hook prints the percentiles as JSON.
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "errors": %d, "non2xx": %d, "p50": %.3f, "p95": %.3f, "p99": %.3f, "seconds": %.3f}\\n',
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.duration / 1e6))
+end
+"""
+
+
+def sign_in(port, email, password):
+    """The session cookie of a signed-in browser."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"http://127.0.0.1:{port}/login").read().decode()
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"_csrf": csrf, "email": email, "password": password, "next": "/dispatches"}).encode()
+    final = opener.open(f"http://127.0.0.1:{port}/login", data=form)
+    if "/login" in final.geturl():
+        raise SystemExit(f"could not sign in as {email}")
+    return next(c.value for c in jar if c.name == "hakendesk_session")
+
+
+def wrk(port, path, cookie, seconds, connections, script):
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", script, "-H", "Accept: text/html"]
+    if cookie:
+        command += ["-H", f"Cookie: hakendesk_session={cookie}"]
+    out = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("--businesses", type=int, default=20000)
+    parser.add_argument("--dispatches", type=int, default=100000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    data = tempfile.mkdtemp(prefix="bench-web-")
+    script = os.path.join(data, "percentiles.lua")
+    with open(script, "w") as f:
+        f.write(LUA)
+    env = dict(os.environ, HAKEN_DATA_DIR=data, LOG_LEVEL="warning")
+    env.pop("HAKEN_DATABASE_URL", None)
+    seeded = subprocess.run([args.binary, "bench", "web-seed", "--businesses", str(args.businesses), "--dispatches", str(args.dispatches)],
+                            env=env, capture_output=True, text=True)
+    if seeded.returncode != 0:
+        raise SystemExit(seeded.stderr[-3000:])
+    seed = json.loads(seeded.stdout.strip().splitlines()[-1])
+    process, port, _ = serve(args.binary, data, args=("serve",), LOG_LEVEL="warning")
+    try:
+        cookies = {role: sign_in(port, email, seed["password"]) for role, email in seed["accounts"].items()}
+        for cookie in cookies.values():   # warm: templates compiled, caches filled
+            wrk(port, "/dispatches", cookie, 2, 4, script)
+        rows = [("/healthz", None, wrk(port, "/healthz", None, args.seconds, args.connections, script))]
+        for role in ("business", "expert", "institution", "secretariat"):
+            rows.append((f"{role}: /dispatches", role, wrk(port, "/dispatches", cookies[role], args.seconds, args.connections, script)))
+            rows.append((f"{role}: /dispatches/{{id}}", role,
+                         wrk(port, f"/dispatches/{seed['dispatch']}", cookies[role], args.seconds, args.connections, script)))
+        rows.append(("/healthz (after)", None, wrk(port, "/healthz", None, args.seconds, args.connections, script)))
+    finally:
+        stop(process)
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(data + "-keys", ignore_errors=True)
+    reference = (rows[0][2]["p95"] + rows[-1][2]["p95"]) / 2
+    print(f"{args.dispatches} dispatches, {args.businesses} businesses; wrk -c {args.connections}, {args.seconds} s each; SQLite")
+    print("| page | requests/s | p50 ms | p95 ms | p99 ms | p95 ÷ /healthz p95 | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    worst = 0
+    for name, role, r in rows:
+        ratio = r["p95"] / reference if reference else 0
+        if role:
+            worst = max(worst, ratio)
+        print(f"| {name} | {r['requests'] / r['seconds']:.0f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {ratio:.1f} | {r['non2xx'] + r['errors']} |")
+    bad = [name for name, role, r in rows if r["non2xx"] or r["errors"]]
+    print(f"worst ratio {worst:.1f} (goal ≤ 5)" + (f"; answers that were not 2xx: {bad}" if bad else ""))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
