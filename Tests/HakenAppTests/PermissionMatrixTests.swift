@@ -43,6 +43,8 @@ import Vapor
     }
 
     static let ok = HTTPStatus.ok, no = HTTPStatus.forbidden
+    /// Allowed, and refused for a reason of the dispatch itself (its day has passed: CON-5).
+    static let late = HTTPStatus.conflict
 
     static let routes: [Route] = [
         Route(name: "dispatch page", path: { _, d in "/dispatches/\(d)" }, api: false,
@@ -55,6 +57,12 @@ import Vapor
               expected: [.secretariat: (no, no), .institution: (no, no), .expert: (ok, no), .business: (no, no)]),
         Route(name: "dispatch filing form", path: { p, _ in "/consultations/\(p.consultation)/dispatch" }, api: false,
               expected: [.secretariat: (ok, ok), .institution: (ok, no), .expert: (no, no), .business: (no, no)]),
+        Route(name: "reschedule form", path: { _, d in "/dispatches/\(d)/reschedule" }, api: false,
+              expected: [.secretariat: (late, late), .institution: (late, no), .expert: (no, no), .business: (no, no)]),
+        Route(name: "consent on the business's behalf", path: { p, _ in "/businesses/\(p.business)/consent" }, api: false,
+              expected: [.secretariat: (ok, ok), .institution: (ok, no), .expert: (no, no), .business: (no, no)]),
+        Route(name: "expert profile", path: { _, _ in "/expert/profile" }, api: false,
+              expected: [.secretariat: (no, no), .institution: (no, no), .expert: (ok, ok), .business: (no, no)]),
         Route(name: "invitations", path: { _, _ in "/desk/invitations" }, api: false,
               expected: [.secretariat: (ok, ok), .institution: (no, no), .expert: (no, no), .business: (no, no)]),
         Route(name: "business details page", path: { _, _ in "/business/details" }, api: false,
