@@ -52,6 +52,19 @@ struct DispatchView: Content {
     static func make(_ dispatch: DispatchModel, today: CivilDate, on db: Database) async throws -> DispatchView {
         // One read of the evidence: the same rows give the state and the notes shown.
         let (facts, rows, consent) = try await DispatchRecords.records(for: dispatch, on: db)
+        return try make(dispatch, record: DispatchRecords.Record(facts: facts, rows: rows, consent: consent), today: today)
+    }
+
+    /// A page of them with their evidence read in two queries.
+    static func make(_ dispatches: [DispatchModel], today: CivilDate, on db: Database) async throws -> [DispatchView] {
+        let records = try await DispatchRecords.records(for: dispatches, on: db)
+        return try dispatches.compactMap { dispatch in
+            try dispatch.id.flatMap { records[$0] }.map { try make(dispatch, record: $0, today: today) }
+        }
+    }
+
+    static func make(_ dispatch: DispatchModel, record: DispatchRecords.Record, today: CivilDate) throws -> DispatchView {
+        let (facts, rows, consent) = (record.facts, record.rows, record.consent)
         let assessment = DispatchRules.assess(facts, today: today)
 
         func item(_ kind: EvidenceKind) -> Item {

@@ -135,8 +135,7 @@ enum DispatchesController {
         let total = try await query.count()
         let rows = try await query.sort(\.$date, .descending).sort(\.$startTime).range(paging.range).all()
         let today = req.application.hakenClock.today
-        var items: [DispatchView] = []
-        for row in rows { items.append(try await DispatchView.make(row, today: today, on: req.db)) }
+        let items = try await DispatchView.make(rows, today: today, on: req.db)
         return Page(items: items, page: paging.page, per: paging.per, total: total)
     }
 
