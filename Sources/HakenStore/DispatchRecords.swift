@@ -1,18 +1,28 @@
 import Fluent
 import Foundation
 import HakenCore
+import SQLKit
 
 /// Reads what the derive function needs about dispatches from the database (written by
-/// `EvidenceWriter`): one dispatch for its page, or a page of them in the same two queries.
+/// `EvidenceWriter`): one dispatch for its page, or a page of them, in the same two queries.
+/// Plain SQL rows, not Fluent models (decoding models by reflection was most of a list's time).
 public enum DispatchRecords {
+    /// One received checklist item as pages show it.
+    public struct EvidenceRow: Sendable, Equatable {
+        public var kind: String
+        public var status: String
+        public var receivedAt: Date?
+        public var note: String?
+    }
+
     /// One dispatch's evidence as the domain sees it, with the rows it was read from (for
     /// views that show notes and times) and the business's photo consent for its fiscal year (AFT-1).
     public struct Record: Sendable {
         public var facts: DispatchFacts
-        public var rows: [EvidenceModel]
-        public var consent: PhotoConsentModel?
+        public var rows: [EvidenceRow]
+        public var consent: EvidenceRow?
 
-        public init(facts: DispatchFacts, rows: [EvidenceModel], consent: PhotoConsentModel?) {
+        public init(facts: DispatchFacts, rows: [EvidenceRow], consent: EvidenceRow?) {
             self.facts = facts; self.rows = rows; self.consent = consent
         }
     }
@@ -22,47 +32,60 @@ public enum DispatchRecords {
     }
 
     public static func records(for dispatch: DispatchModel, on database: Database) async throws
-        -> (facts: DispatchFacts, rows: [EvidenceModel], consent: PhotoConsentModel?) {
-        guard let record = try await records(for: [dispatch], on: database)[try dispatch.requireID()] else {
-            throw StoredValueError(what: "dispatch \(dispatch.id?.uuidString.lowercased() ?? "-") records")
+        -> (facts: DispatchFacts, rows: [EvidenceRow], consent: EvidenceRow?) {
+        let row = try DispatchRow(dispatch)
+        guard let record = try await records(for: [row], on: database)[row.id] else {
+            throw StoredValueError(what: "dispatch \(row.id.uuidString.lowercased()) records")
         }
         return (record.facts, record.rows, record.consent)
     }
 
-    /// The facts of a page of dispatches (a list shows each one's state).
-    public static func facts(for dispatches: [DispatchModel], on database: Database) async throws -> [UUID: DispatchFacts] {
-        try await records(for: dispatches, on: database).mapValues(\.facts)
-    }
-
     /// Two queries whatever the number: the dispatches' evidence rows, and their businesses'
     /// consents, matched to each dispatch's fiscal year here.
-    public static func records(for dispatches: [DispatchModel], on database: Database) async throws -> [UUID: Record] {
-        let ids = dispatches.compactMap(\.id)
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await EvidenceModel.query(on: database).filter(\.$dispatch.$id ~~ ids).all()
-        let businesses = Array(Set(dispatches.map { $0.$business.id }))
-        let consents = try await PhotoConsentModel.query(on: database).filter(\.$business.$id ~~ businesses).all()
-        let rowsByDispatch = Dictionary(grouping: rows, by: { $0.$dispatch.id })
+    public static func records(for dispatches: [DispatchRow], on database: Database) async throws -> [UUID: Record] {
+        guard !dispatches.isEmpty else { return [:] }
+        let sql = try database.sql()
+        let ids = dispatches.map(\.id)
+        let evidence = try await sql.raw("""
+            SELECT dispatch_id, kind, status, received_at, note FROM evidence WHERE dispatch_id IN (\(binds: ids))
+            """).all()
+        let businesses = Array(Set(dispatches.map(\.businessID)))
+        let consents = try await sql.raw("""
+            SELECT business_id, fiscal_year, status, received_at, note FROM photo_consents WHERE business_id IN (\(binds: businesses))
+            """).all()
+        var rowsByDispatch: [UUID: [EvidenceRow]] = [:]
+        for row in evidence {
+            rowsByDispatch[try row.decode(column: "dispatch_id", as: UUID.self), default: []].append(try evidenceRow(row))
+        }
+        var consentsByBusiness: [UUID: [(year: Int, row: EvidenceRow)]] = [:]
+        for row in consents {
+            consentsByBusiness[try row.decode(column: "business_id", as: UUID.self), default: []]
+                .append((try row.decode(column: "fiscal_year", as: Int.self), try evidenceRow(row, kind: EvidenceKind.photoConsent.rawValue)))
+        }
         var result: [UUID: Record] = [:]
         for dispatch in dispatches {
-            guard let id = dispatch.id else { continue }
-            let own = rowsByDispatch[id] ?? []
+            let own = rowsByDispatch[dispatch.id] ?? []
             var checklist = EvidenceChecklist()
             for row in own {
                 guard let kind = EvidenceKind(rawValue: row.kind), kind != .photoConsent,
                       let status = EvidenceStatus(rawValue: row.status) else { continue }
                 checklist[kind] = EvidenceItem(status: status, receivedAt: row.receivedAt.map(tokyo))
             }
-            let year = try dispatch.fiscalYear().startYear
-            let consent = consents.first { $0.$business.id == dispatch.$business.id && $0.fiscalYear == year }
+            let schedule = try dispatch.schedule()
+            let year = FiscalYear(containing: schedule.date).startYear
+            let consent = consentsByBusiness[dispatch.businessID]?.first { $0.year == year }?.row
             if let consent, let status = EvidenceStatus(rawValue: consent.status) {
                 checklist[.photoConsent] = EvidenceItem(status: status, receivedAt: consent.receivedAt.map(tokyo))
             }
-            let facts = DispatchFacts(date: try dispatch.schedule().date, evidence: checklist,
-                                      deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
-            result[id] = Record(facts: facts, rows: own, consent: consent)
+            let facts = DispatchFacts(date: schedule.date, evidence: checklist, deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
+            result[dispatch.id] = Record(facts: facts, rows: own, consent: consent)
         }
         return result
+    }
+
+    static func evidenceRow(_ row: any SQLRow, kind: String? = nil) throws -> EvidenceRow {
+        EvidenceRow(kind: try kind ?? row.decode(column: "kind", as: String.self), status: try row.decode(column: "status", as: String.self),
+                    receivedAt: try row.decode(column: "received_at", as: Date?.self), note: try row.decode(column: "note", as: String?.self))
     }
 
     static func tokyo(_ date: Date) -> LocalDateTime {

@@ -41,10 +41,7 @@ public final class DispatchModel: Model, @unchecked Sendable {
     /// The schedule as the domain sees it. A row whose date or times do not read (written by
     /// hand into the database) is an error for this request, never a crash.
     public func schedule() throws -> DispatchSchedule {
-        guard let day = CivilDate(iso: date), let start = TimeOfDay(hhmm: startTime), let end = TimeOfDay(hhmm: endTime) else {
-            throw StoredValueError(what: "dispatch \(id?.uuidString.lowercased() ?? "-") date/time")
-        }
-        return DispatchSchedule(date: day, start: start, end: end, place: place)
+        try DispatchSchedule.stored(date: date, start: startTime, end: endTime, place: place, dispatch: id)
     }
 
     public func fiscalYear() throws -> FiscalYear { FiscalYear(containing: try schedule().date) }

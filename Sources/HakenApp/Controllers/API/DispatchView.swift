@@ -49,21 +49,18 @@ struct DispatchView: Content {
     var outstanding: [String]
     var declarationRequiredFor: [String]
 
-    static func make(_ dispatch: DispatchModel, today: CivilDate, on db: Database) async throws -> DispatchView {
-        // One read of the evidence: the same rows give the state and the notes shown.
-        let (facts, rows, consent) = try await DispatchRecords.records(for: dispatch, on: db)
-        return try make(dispatch, record: DispatchRecords.Record(facts: facts, rows: rows, consent: consent), today: today)
+    static func make(_ dispatch: DispatchModel, today: CivilDate, on db: Database) async throws -> [DispatchView] {
+        try await make([DispatchRow(dispatch)], today: today, on: db)
     }
 
-    /// A page of them with their evidence read in two queries.
-    static func make(_ dispatches: [DispatchModel], today: CivilDate, on db: Database) async throws -> [DispatchView] {
+    /// A page of them with their evidence read in two queries (one reads the same way: the
+    /// same rows give the state and the notes shown).
+    static func make(_ dispatches: [DispatchRow], today: CivilDate, on db: Database) async throws -> [DispatchView] {
         let records = try await DispatchRecords.records(for: dispatches, on: db)
-        return try dispatches.compactMap { dispatch in
-            try dispatch.id.flatMap { records[$0] }.map { try make(dispatch, record: $0, today: today) }
-        }
+        return try dispatches.compactMap { dispatch in try records[dispatch.id].map { try make(dispatch, record: $0, today: today) } }
     }
 
-    static func make(_ dispatch: DispatchModel, record: DispatchRecords.Record, today: CivilDate) throws -> DispatchView {
+    static func make(_ dispatch: DispatchRow, record: DispatchRecords.Record, today: CivilDate) throws -> DispatchView {
         let (facts, rows, consent) = (record.facts, record.rows, record.consent)
         let assessment = DispatchRules.assess(facts, today: today)
 
@@ -84,14 +81,14 @@ struct DispatchView: Content {
 
         let schedule = try dispatch.schedule()
         return DispatchView(
-            id: try dispatch.requireID().apiString,
+            id: dispatch.id.apiString,
             state: assessment.state.rawValue,
             stateLabel: assessment.state.japaneseName,
             paymentEligible: assessment.paymentEligible,
-            businessId: dispatch.$business.id.apiString,
-            expertId: dispatch.$expert.id.apiString,
-            institutionId: dispatch.$institution.id.apiString,
-            consultationId: dispatch.$consultation.id?.apiString,
+            businessId: dispatch.businessID.apiString,
+            expertId: dispatch.expertID.apiString,
+            institutionId: dispatch.institutionID.apiString,
+            consultationId: dispatch.consultationID?.apiString,
             date: schedule.date.iso,
             dateLabel: JapaneseDateFormat.monthDayWeekday(schedule.date),
             start: schedule.start.hhmm,

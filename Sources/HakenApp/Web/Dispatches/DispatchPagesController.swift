@@ -32,19 +32,18 @@ enum DispatchPagesController {
         let principal = try req.signedIn()
         if principal.role == .business && principal.partyID == nil { return req.redirect(to: "/business/details") }
         let paging = try Paging.from(req, defaultPer: 30, maxPer: 100)
-        let query = DispatchesController.visible(to: principal, on: req.db)
-        let total = try await query.count()
-        let models = try await DispatchesController.visible(to: principal, on: req.db).with(\.$business).with(\.$expert)
-            .sort(\.$date, .descending).sort(\.$startTime).range(paging.range).all()
+        let scope = DispatchesController.scope(for: principal)
+        let total = try await DispatchListing.count(scope, on: req.db)
+        let listed = try await DispatchListing.page(scope, offset: paging.offset, limit: paging.per, on: req.db)
         let today = req.application.hakenClock.today
-        let allFacts = try await DispatchRecords.facts(for: models, on: req.db)
+        let records = try await DispatchRecords.records(for: listed, on: req.db)
         var rows: [Row] = []
-        for model in models {
-            guard let facts = allFacts[try model.requireID()] else { continue }
+        for dispatch in listed {
+            guard let facts = records[dispatch.id]?.facts else { continue }
             let state = DispatchRules.assess(facts, today: today).state
-            let schedule = try model.schedule()
-            rows.append(Row(id: try model.requireID().apiString, date: JapaneseDateFormat.full(schedule.date),
-                            time: "\(schedule.start.hhmm)〜\(schedule.end.hhmm)", business: model.business.name, expert: model.expert.name,
+            let schedule = try dispatch.schedule()
+            rows.append(Row(id: dispatch.id.apiString, date: JapaneseDateFormat.full(schedule.date),
+                            time: "\(schedule.start.hhmm)〜\(schedule.end.hhmm)", business: dispatch.businessName ?? "", expert: dispatch.expertName ?? "",
                             state: state.japaneseName, tone: tone(state)))
         }
         let pages = max(1, (total + paging.per - 1) / paging.per)
@@ -104,24 +103,23 @@ enum DispatchPagesController {
 
     static func show(req: Request) async throws -> Response {
         let principal = try req.signedIn()
-        let dispatch = try await load(req)
+        guard let dispatchID = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let dispatch = try await DispatchListing.one(dispatchID, on: req.db) else { throw APIError.notFound("派遣") }
         try req.authorize(.read, .dispatch(dispatch.parties))
         let today = req.application.hakenClock.today
-        let (facts, _, _) = try await DispatchRecords.records(for: dispatch, on: req.db)
+        guard let facts = try await DispatchRecords.records(for: [dispatch], on: req.db)[dispatch.id]?.facts else { throw APIError.notFound("派遣") }
         let assessment = DispatchRules.assess(facts, today: today)
         let schedule = try dispatch.schedule()
         let deadline = CivilDate(iso: dispatch.deadline) ?? DispatchDeadline.standard(for: schedule.date)
-        let business = try await dispatch.$business.get(on: req.db)
-        let expert = try await dispatch.$expert.get(on: req.db)
-        let institution = try await dispatch.$institution.get(on: req.db)
-        let report = try await ExpertReportModel.query(on: req.db).filter(\.$dispatch.$id == dispatch.requireID()).first()
-        let id = try dispatch.requireID().apiString
+        let report = try await ExpertReportModel.query(on: req.db).filter(\.$dispatch.$id == dispatchID).first()
+        let id = dispatch.id.apiString
         var certificationNote: String?
         if principal.role == .business, report != nil, facts.evidence.status(.certification) == .missing {
             certificationNote = "従事証明と専門家の評価は、事務局からお送りしたメールのリンクから入力してください。"
         }
+        let institutionActs = principal.role == .institution && principal.may(.fileDispatch, .dispatch(dispatch.parties))
         let page = Page(
-            id: id, business: business.name, expert: expert.name, institution: institution.name,
+            id: id, business: dispatch.businessName ?? "", expert: dispatch.expertName ?? "", institution: dispatch.institutionName ?? "",
             date: JapaneseDateFormat.monthDayWeekday(schedule.date), dateEra: JapaneseEra.format(schedule.date) ?? schedule.date.iso,
             time: "\(schedule.start.hhmm)〜\(schedule.end.hhmm)", place: schedule.place,
             state: assessment.state.japaneseName, tone: tone(assessment.state),
@@ -135,14 +133,12 @@ enum DispatchPagesController {
                                   travel: "\($0.travelExpensesYen.formatted(.number.grouping(.automatic)))円")
             },
             certificationNote: certificationNote,
-            rescheduleLink: principal.role == .institution && principal.may(.fileDispatch, .dispatch(dispatch.parties))
-                && DispatchChange.rescheduleRefusal(facts, today: today) == nil ? "/dispatches/\(id)/reschedule" : nil,
-            cancelAction: principal.role == .institution && principal.may(.fileDispatch, .dispatch(dispatch.parties))
-                && DispatchChange.cancelRefusal(facts, today: today) == nil ? "/dispatches/\(id)/cancel" : nil,
-            cancelReason: dispatch.cancelled ? (dispatch.cancelReason ?? "（理由の記録なし）") : nil,
-            consentLink: principal.role == .institution && principal.may(.fileDispatch, .dispatch(dispatch.parties))
-                && [.missing, .rejected].contains(facts.evidence.status(.photoConsent)) ? "/businesses/\(dispatch.$business.id.apiString)/consent" : nil)
-        return try await req.page("dispatch", title: "派遣 \(page.date) \(business.name)", page)
+            rescheduleLink: institutionActs && DispatchChange.rescheduleRefusal(facts, today: today) == nil ? "/dispatches/\(id)/reschedule" : nil,
+            cancelAction: institutionActs && DispatchChange.cancelRefusal(facts, today: today) == nil ? "/dispatches/\(id)/cancel" : nil,
+            cancelReason: dispatch.cancelled ? (try await DispatchModel.find(dispatchID, on: req.db)?.cancelReason ?? "（理由の記録なし）") : nil,
+            consentLink: institutionActs && [.missing, .rejected].contains(facts.evidence.status(.photoConsent))
+                ? "/businesses/\(dispatch.businessID.apiString)/consent" : nil)
+        return try await req.page("dispatch", title: "派遣 \(page.date) \(page.business)", page)
     }
 
     /// The dispatch named in the path, or 404 (the same for everyone: ids are not secrets,
