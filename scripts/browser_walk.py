@@ -6,8 +6,9 @@ caught by an aiosmtpd relay:
   business signs up (mailed link) and registers its details → institution staff record the
   consultation (with a real JPEG) and file the dispatch → the business's today page carries
   the right mailto: subject → the start and end reports (with the photo) are mailed over SMTP
-  → the page shows them without a reload → the expert files the report → the business
-  certifies through the mailed link → every duty of the dispatch is done.
+  → the page shows them without a reload → the business mails its photo consent → the expert
+  files the report → the business certifies through the mailed link → the secretariat accepts
+  the consent → the dispatch is complete.
 
 Every page visited is checked with axe-core 4 (WCAG 2.x A/AA and best practices): zero
 serious or critical violations. Screenshots at phone (375 px) and desktop (1280 px) widths go
@@ -149,6 +150,30 @@ def photo_jpeg():
     return out.getvalue()
 
 
+def consent_pdf():
+    """The year's photo consent as a PDF, as a business scans its signed form."""
+    image = Image.new("RGB", (595, 842), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 60, 535, 120), outline=(0, 0, 0), width=3)
+    draw.line((300, 700, 520, 700), fill=(0, 0, 0), width=2)
+    out = io.BytesIO()
+    image.save(out, "PDF")
+    return out.getvalue()
+
+
+def send_consent(smtp_port, secretariat):
+    message = email.message.EmailMessage()
+    message["From"] = BUSINESS_MAIL
+    message["To"] = secretariat
+    message["Subject"] = "写真提出の同意書（日の出工業）"
+    message["Date"] = email.utils.formatdate(localtime=True)
+    message["Message-ID"] = email.utils.make_msgid(domain="hinode-kogyo.example.jp")
+    message.set_content("同意書を送ります。")
+    message.add_attachment(consent_pdf(), maintype="application", subtype="pdf", filename="同意書.pdf")
+    with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as client:
+        client.send_message(message, from_addr=BUSINESS_MAIL, to_addrs=[secretariat])
+
+
 def send_report(smtp_port, secretariat, subject, photo=None):
     message = email.message.EmailMessage()
     message["From"] = BUSINESS_MAIL
@@ -265,6 +290,8 @@ def main(binary):
                      wait_for(driver, lambda: status("endReport") == "受理" and status("photo") == "受理"),
                      f"{status('endReport')} / {status('photo')}")
         walk.look("today-reported")
+        # AFT-1: the year's photo consent, mailed as a PDF; the secretariat checks it below.
+        send_consent(smtp_port, secretariat)
         walk.sign_out()
 
         # 4. The expert files the report (AFT-2), which mails the certification link.
@@ -293,16 +320,26 @@ def main(binary):
         walk.go(certify)
         checks.check("the link works once", "既に入力されています" in walk.text())
 
-        # 6. Every duty of the day and after is done (the year's photo consent is the
-        #    secretariat's register, #11: it is the only item the walk leaves open).
+        # 6. The secretariat accepts the year's photo consent (AFT-1).
+        walk.sign_in("jimukyoku@haken-demo.example.jp")
+        walk.go("/desk/consents")
+        checks.check("the mailed consent waits for the secretariat",
+                     wait_for(driver, lambda: (driver.refresh() or True) and "日の出工業" in walk.text(), seconds=30), walk.text()[:300])
+        walk.look("desk-consents")
+        section = driver.find_element(By.XPATH, "//section[.//h2[contains(., '日の出工業')]]")
+        walk.click_and_wait(section.find_element(By.XPATH, ".//button[normalize-space(.)='受理する']"))
+        checks.check("the consent is accepted", "同意書を受理しました" in walk.text(), walk.text()[:200])
+        walk.sign_out()
+
+        # 7. Every duty is done: the dispatch is complete and its fee can be paid (NOTE-1).
         walk.sign_in(BUSINESS_MAIL, BUSINESS_PASSWORD)
         walk.go(dispatch_url.replace(walk.base, ""))
-        walk.look("dispatch-business-done")
+        walk.look("dispatch-business-complete")
         items = {li.find_element(By.CSS_SELECTOR, ".what").text: li.find_element(By.CSS_SELECTOR, ".status").text
                  for li in driver.find_elements(By.CSS_SELECTOR, ".checklist li")}
-        done = {k: v for k, v in items.items() if k != "写真提出の同意書"}
-        checks.check("start, end, photo, expert's report and certification are all accepted",
-                     len(done) == 5 and all(v == "受理" for v in done.values()), str(items))
+        checks.check("start, end, photo, consent, expert's report and certification are all accepted",
+                     len(items) == 6 and all(v == "受理" for v in items.values()), str(items))
+        checks.check("the dispatch is complete", "完了（支払可）" in walk.text(), walk.text()[:200])
         print(f"  ({walk.pages} pages checked with axe-core; screenshots in {SHOTS})")
     finally:
         driver.quit()

@@ -59,6 +59,9 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     app.post("businesses", "new", use: BusinessOnBehalfController.register)
     app.get("businesses", ":id", "consent", use: BusinessOnBehalfController.showConsent)
     app.on(.POST, "businesses", ":id", "consent", body: .collect(maxSize: "12mb"), use: BusinessOnBehalfController.sendConsent)
+    app.get("desk", "consents", use: ConsentRegisterController.show)
+    app.post("desk", "consents", ":id", use: ConsentRegisterController.decide)
+    app.get("desk", "consents", ":id", "file", use: ConsentRegisterController.file)
     app.get("desk", "invitations", use: InvitationPageController.show)
     app.post("desk", "invitations", use: InvitationPageController.invite)
 

@@ -151,6 +151,23 @@ import Vapor
             let consent = try #require(try await PhotoConsentModel.query(on: app.db).filter(\.$business.$id == business.requireID()).first())
             #expect(consent.status == "review" && consent.source == "institution" && consent.filePath?.hasSuffix(".pdf") == true && consent.fiscalYear == 2019)
 
+            // Only the secretariat sees the scan and decides (AFT-1).
+            let consentID = try consent.requireID().uuidString.lowercased()
+            #expect(try await staff.get("/desk/consents").status == .forbidden)
+            #expect(try await staff.get("/desk/consents/\(consentID)/file").status == .forbidden)
+            try await WebFixtures.account(app, "desk@example.jp", role: .secretariat, party: nil)
+            let desk = Browser(app)
+            try await desk.signIn("desk@example.jp")
+            let register = try await desk.get("/desk/consents")
+            #expect(register.html.contains("日の出工業") && register.html.contains("支援機関から"))
+            let scan = try await desk.get("/desk/consents/\(consentID)/file")
+            #expect(scan.status == .ok && scan.headers.contentType == .pdf && scan.html.hasPrefix("%PDF-"))
+            #expect(try await desk.post("/desk/consents/\(consentID)", ["decision": "reject", "reason": ""]).location == "/desk/consents")
+            #expect(try await PhotoConsentModel.find(consent.id, on: app.db)?.status == "review", "no reason, no rejection")
+            try await desk.post("/desk/consents/\(consentID)", ["decision": "accept"])
+            #expect(try await PhotoConsentModel.find(consent.id, on: app.db)?.status == "accepted")
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "consent.accept").count() == 1)
+
             // The person in charge signs up with the registered address and gets the business (REG-2).
             let person = Browser(app)
             try await person.get("/signup")
@@ -159,7 +176,7 @@ import Vapor
             try await person.get(link)
             #expect(try await person.post(link, [:]).location == "/dispatches")
             let page = try await person.get("/business/details")
-            #expect(page.html.contains("日の出工業") && page.html.contains("確認中"), "its consent shows as being checked")
+            #expect(page.html.contains("日の出工業") && page.html.contains("受理"), "its consent shows as accepted")
         }
     }
 

@@ -63,6 +63,8 @@ import Vapor
               expected: [.secretariat: (ok, ok), .institution: (ok, no), .expert: (no, no), .business: (no, no)]),
         Route(name: "expert profile", path: { _, _ in "/expert/profile" }, api: false,
               expected: [.secretariat: (no, no), .institution: (no, no), .expert: (ok, ok), .business: (no, no)]),
+        Route(name: "consent register", path: { _, _ in "/desk/consents" }, api: false,
+              expected: [.secretariat: (ok, ok), .institution: (no, no), .expert: (no, no), .business: (no, no)]),
         Route(name: "invitations", path: { _, _ in "/desk/invitations" }, api: false,
               expected: [.secretariat: (ok, ok), .institution: (no, no), .expert: (no, no), .business: (no, no)]),
         Route(name: "business details page", path: { _, _ in "/business/details" }, api: false,

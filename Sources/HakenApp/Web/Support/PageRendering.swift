@@ -96,6 +96,7 @@ extension Request {
             link("/expert/profile", "プロフィール")
         case .secretariat?:
             link("/dispatches", "派遣一覧")
+            link("/desk/consents", "同意書の確認")
             link("/desk/invitations", "招待")
         }
         let name = account.map { $0.displayName ?? $0.email }
