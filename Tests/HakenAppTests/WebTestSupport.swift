@@ -62,6 +62,7 @@ final class Browser: @unchecked Sendable {
         return page
     }
 
+    @discardableResult
     func postMultipart(_ path: String, _ fields: [String: String], file: (name: String, filename: String, bytes: [UInt8])) async throws -> WebPage {
         let boundary = "haken-test-boundary"
         var body = ByteBuffer()

@@ -38,6 +38,29 @@ func fuzzAPI(_ bytes: UnsafeBufferPointer<UInt8>) {
     if let input = try? decoder.decode(Consultation.Input.self, from: data), let consultation = try? Consultation.validate(input, period: period) {
         if !period.contains(consultation.date) || !clean(consultation.consultedPerson) { fatalError("consultation accepted: \(consultation)") }
     }
+    // The pages' forms (#10): stage 2 of registration, the expert's report and profile, the
+    // bank account, the certification. Numbers typed by people stay in range; names stay bank-safe.
+    if let input = try? decoder.decode(BusinessProfile.Input.self, from: data), let profile = try? BusinessProfile.validate(input, complete: true) {
+        if let employees = profile.details.employees, !(0...BusinessDetails.maximumEmployees).contains(employees) { fatalError("employees \(employees)") }
+        if let code = profile.details.postalCode, code.count != 8 { fatalError("postal code \(code)") }
+    }
+    if let input = try? decoder.decode(ExpertReport.Input.self, from: data), let report = try? ExpertReport.validate(input) {
+        if !(report.actualStart < report.actualEnd) || !(0...ExpertReport.maximumTravelExpensesYen).contains(report.travelExpensesYen) {
+            fatalError("expert report accepted: \(report)")
+        }
+    }
+    if let input = try? decoder.decode(BankAccount.Input.self, from: data), let account = try? BankAccount.validate(input) {
+        if account.number.count != 7 || !ZenginKana.isAccepted(account.holderKana) { fatalError("bank account accepted: \(account)") }
+    }
+    if let input = try? decoder.decode(Certification.Input.self, from: data), let certification = try? Certification.validate(input) {
+        if !Certification.ratings.contains(certification.rating) { fatalError("rating \(certification.rating)") }
+    }
+    if let text = String(data: data, encoding: .utf8) {
+        _ = ZenginKana.halfWidth(text)
+        _ = BusinessDetails.postalCode(text)
+        _ = ReportMailLinks.mailto(to: text, subject: text)
+        _ = try? ExpertDetails.validate(specialties: text, region: text, qualifications: text)
+    }
     if let input = try? decoder.decode(DispatchSchedule.Input.self, from: data) {
         var check = FieldChecker()
         if let schedule = DispatchSchedule.validate(input, period: period, into: &check) {

@@ -54,7 +54,7 @@ extension Request {
     /// Starts a signed-in session for this account under a new session id (a session id
     /// planted before the login is worth nothing after it); the old record is deleted.
     func logIn(_ account: AccountModel) async throws {
-        if let old = session.id { try await application.sessions.driver.deleteSession(old, for: self) }
+        if let old = session.id { try await application.sessions.driver.deleteSession(old, for: self).get() }
         session.id = nil
         session.data[WebSession.accountKey] = try account.requireID().uuidString
         session.data[WebSession.csrfKey] = SecretToken.generate()

@@ -18,8 +18,6 @@ public enum DemoLogins {
 
     public static func ensure(on app: Application) async throws -> [Login] {
         let db = app.db
-        let key = app.haken.auditKey
-        let now = app.hakenClock.now()
         let institution = try await InstitutionModel.query(on: db).filter(\.$emailKey == "yorozu@tokyo-yorozu.example.jp").first()
         let expert = try await ExpertModel.query(on: db).filter(\.$emailKey == "jiro@senmonka.example.jp").first()
         let business = try await BusinessModel.query(on: db).filter(\.$emailKey == "info@basona-kensetsu.example.jp").first()

@@ -3,7 +3,8 @@ import Foundation
 
 /// Builds the mails HakenDesk sends: Japanese text that phones show correctly (UTF-8, or
 /// ISO-2022-JP for old carriers' phones), an RFC 2047 subject, and RFC 3834's
-/// `Auto-Submitted: auto-replied` so no other system answers back (DEC-9).
+/// `Auto-Submitted` so no other system answers back (DEC-9): `auto-replied` on a receipt that
+/// answers a message, `auto-generated` on a notice or a link sent on its own.
 public struct OutgoingMessage: Sendable, Equatable {
     public enum Charset: String, Sendable { case utf8 = "utf-8", iso2022jp = "iso-2022-jp" }
 
@@ -36,7 +37,7 @@ public struct OutgoingMessage: Sendable, Equatable {
             lines.append("References: \(inReplyTo)")
         }
         lines += [
-            "Auto-Submitted: auto-replied",
+            "Auto-Submitted: \(inReplyTo == nil ? "auto-generated" : "auto-replied")",
             "X-Auto-Response-Suppress: All",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=\(charset == .utf8 ? "UTF-8" : "ISO-2022-JP")",
