@@ -14,6 +14,13 @@ import Vapor
 @Suite struct InstitutionWebTests {
     static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0] + [UInt8](repeating: 0, count: 200) + [0xFF, 0xD9]
 
+    /// Consultation photos in the blob store.
+    static func storedPhotos(_ app: Application) throws -> Int {
+        let root = app.haken.configuration.store.blobDirectory.appendingPathComponent("consultation")
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])?.allObjects as? [URL] ?? []
+        return try files.filter { try $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true }.count
+    }
+
     static func staff(_ app: Application, _ parties: SeededParties) async throws -> Browser {
         try await WebFixtures.account(app, "staff@yorozu.example.jp", role: .institution, party: parties.institution)
         let browser = Browser(app)
@@ -43,12 +50,14 @@ import Vapor
             var body = app.dispatchBody(parties)
             body["consultationId"] = try plain.requireID().uuidString.lowercased()
             #expect(try await app.call(.POST, "api/v1/dispatches", json: body).code == "validation_failed", "the API refuses it too")
+            let photosBefore = try Self.storedPhotos(app)
             let unknown = try await staff.postMultipart("/consultations/new", ["businessEmail": "nobody@example.jp", "date": "2019-08-22", "mode": "in_person",
                                                                                "consultedPerson": "派遣 太郎", "theme": "資金繰り", "expertNeeded": "yes"], file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
             #expect(unknown.fieldErrors["businessEmail"]?.contains("見つかりません") == true)
             let phone = try await staff.postMultipart("/consultations/new", ["businessEmail": "info@basona.example.jp", "date": "2019-08-22", "mode": "online",
                                                                              "consultedPerson": "派遣 太郎", "theme": "資金繰り", "expertNeeded": "yes"], file: (name: "photo", filename: "p.jpg", bytes: Self.jpeg))
             #expect(phone.status == .unprocessableEntity && phone.fieldErrors["mode"] != nil, "CON-1: remote only under a named disaster measure")
+            #expect(try Self.storedPhotos(app) == photosBefore, "a refused form leaves no photo behind")
             let recorded = try await staff.postMultipart("/consultations/new", ["businessEmail": "info@basona.example.jp", "date": "2019-08-22", "mode": "in_person",
                                                                                 "consultedPerson": "派遣 太郎", "businessWish": "財務に詳しい方", "theme": "資金繰り", "expertNeeded": "yes"],
                                                          file: (name: "photo", filename: "IMG_0001.HEIC", bytes: Self.jpeg))

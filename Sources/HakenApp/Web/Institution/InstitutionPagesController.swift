@@ -99,6 +99,14 @@ enum InstitutionPagesController {
         // CON-3: only the institution decides that an expert is needed.
         let expertNeeded: Bool? = values["expertNeeded"] == "yes" ? true : values["expertNeeded"] == "no" ? false : nil
         if expertNeeded == nil { problems.append(FieldError(field: "expertNeeded", code: "required", message: "専門家の派遣が必要かどうかを選んでください。")) }
+        // The consultation's own checks before the photo is stored, so a refused form leaves no file.
+        do {
+            _ = try Consultation.validate(.init(date: values["date"], mode: values["mode"], disasterMeasure: values["disasterMeasure"],
+                                                consultedPerson: values["consultedPerson"], photographed: true),
+                                          period: req.application.haken.configuration.programme(today: today))
+        } catch {
+            problems += error.errors
+        }
         guard let business, let photo, let expertNeeded, problems.isEmpty else {
             return try await again(ValidationFailure(problems.sorted { a, b in
                 (consultationFields.firstIndex(of: a.field) ?? 99) < (consultationFields.firstIndex(of: b.field) ?? 99)

@@ -7,7 +7,6 @@ enum WebErrorPage {
     struct Context: Encodable {
         var heading: String
         var message: String
-        var showLogin: Bool
     }
 
     /// Whether this request is a person's browser on a page (not the API, not a script).
@@ -30,22 +29,22 @@ enum WebErrorPage {
             return request.redirect(to: components.string ?? "/login", redirectType: .normal)
         case WebError.csrf:
             status = .forbidden
-            context = Context(heading: "もう一度お試しください", message: "画面を開いてから時間がたったか、別の画面から送信されたため、受け付けられませんでした。前の画面に戻り、再読み込みしてからもう一度送信してください。", showLogin: false)
+            context = Context(heading: "もう一度お試しください", message: "画面を開いてから時間がたったか、別の画面から送信されたため、受け付けられませんでした。前の画面に戻り、再読み込みしてからもう一度送信してください。")
         case let failure as ValidationFailure:
             status = .unprocessableEntity
-            context = Context(heading: "入力内容を確認してください", message: failure.errors.map(\.message).joined(separator: " "), showLogin: false)
+            context = Context(heading: "入力内容を確認してください", message: failure.errors.map(\.message).joined(separator: " "))
         case let api as APIError where api.status == .unauthorized:
             return request.redirect(to: "/login", redirectType: .normal)
         case let api as APIError:
             status = api.status
-            context = Context(heading: heading(api.status), message: api.reason, showLogin: false)
+            context = Context(heading: heading(api.status), message: api.reason)
         case let abort as any AbortError:
             status = abort.status
-            context = Context(heading: heading(abort.status), message: JSONErrorMiddleware.japaneseReason(abort), showLogin: false)
+            context = Context(heading: heading(abort.status), message: JSONErrorMiddleware.japaneseReason(abort))
         default:
             request.logger.error("unexpected error on a page", metadata: ["error": "\(String(reflecting: error))"])
             status = .internalServerError
-            context = Context(heading: "エラーが発生しました", message: "時間をおいてもう一度お試しください。続く場合は事務局にお問い合わせください。", showLogin: false)
+            context = Context(heading: "エラーが発生しました", message: "時間をおいてもう一度お試しください。続く場合は事務局にお問い合わせください。")
         }
         do {
             return try await request.page("error", title: context.heading, context, status: status)
