@@ -7,17 +7,7 @@ import Vapor
 enum InvitationPageController {
     static let fields = ["email", "name", "party"]
 
-    struct Page: Encodable {
-        var heading: String
-        var intro: String
-        var action: String
-        var multipart: Bool
-        var submit: String
-        var form: FormState
-        var fields: [FormField]
-    }
-
-    static func page(_ state: FormState, req: Request) async throws -> Page {
+    static func page(_ state: FormState, req: Request) async throws -> FormPage {
         var options: [(String, String)] = [("secretariat", "事務局の職員")]
         for institution in try await InstitutionModel.query(on: req.db).sort(\.$name).limit(1000).all() {
             if let id = institution.id { options.append(("institution:\(id.apiString)", "支援機関: \(institution.name)")) }
@@ -25,7 +15,7 @@ enum InvitationPageController {
         for expert in try await ExpertModel.query(on: req.db).sort(\.$name).limit(1000).all() {
             if let id = expert.id { options.append(("expert:\(id.apiString)", "専門家: \(expert.name)")) }
         }
-        return Page(heading: "招待", intro: "支援機関の職員・専門家・事務局の職員を招待します。招待された方には、パスワードを設定するリンクがメールで届きます（有効期限7日）。",
+        return FormPage(heading: "招待", intro: "支援機関の職員・専門家・事務局の職員を招待します。招待された方には、パスワードを設定するリンクがメールで届きます（有効期限7日）。",
                     action: "/desk/invitations", multipart: false, submit: "招待メールを送る", form: state, fields: [
                         state.field("email", "メールアドレス", type: "email", required: true),
                         state.field("name", "氏名", required: true),
@@ -36,7 +26,7 @@ enum InvitationPageController {
     static func show(req: Request) async throws -> Response {
         _ = try req.signedIn()
         try req.authorize(.manage, .secretariatDesk)
-        return try await req.page("institution-form", title: "招待", page(FormState(), req: req))
+        return try await req.page("form", title: "招待", page(FormState(), req: req))
     }
 
     static func invite(req: Request) async throws -> Response {
@@ -59,7 +49,7 @@ enum InvitationPageController {
             check.add(FieldError(field: "party", code: "required", message: "所属・立場を選んでください。"))
         }
         guard check.errors.isEmpty, let email, let role else {
-            return try await req.page("institution-form", title: "招待", page(FormState(values: values, failure: ValidationFailure(check.errors)), req: req),
+            return try await req.page("form", title: "招待", page(FormState(values: values, failure: ValidationFailure(check.errors)), req: req),
                                       status: .unprocessableEntity)
         }
         do {
@@ -68,7 +58,7 @@ enum InvitationPageController {
                                              key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         } catch let problem as Accounts.InvitationProblem {
             let field = problem == .addressTaken ? "email" : "party"
-            return try await req.page("institution-form", title: "招待",
+            return try await req.page("form", title: "招待",
                                       page(FormState(values: values, failure: ValidationFailure([FieldError(field: field, code: "refused", message: problem.description)])), req: req),
                                       status: .unprocessableEntity)
         }

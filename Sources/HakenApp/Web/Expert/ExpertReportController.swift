@@ -8,18 +8,11 @@ import Vapor
 enum ExpertReportController {
     static let fields = ["actualStart", "actualEnd", "work", "nextSteps", "travelExpenses"]
 
-    struct Page: Encodable {
-        var heading: String
-        var action: String
-        var form: FormState
-        var fields: [FormField]
-    }
-
     static func show(req: Request) async throws -> Response {
         let dispatch = try await allowed(req)
         let schedule = try dispatch.schedule()
         let state = FormState(values: ["actualStart": schedule.start.hhmm, "actualEnd": schedule.end.hhmm, "travelExpenses": "0"])
-        return try await req.page("expert-report", title: "支援報告", page(dispatch, state: state))
+        return try await req.page("form", title: "支援報告", page(dispatch, state: state))
     }
 
     static func file(req: Request) async throws -> Response {
@@ -31,7 +24,7 @@ enum ExpertReportController {
             report = try ExpertReport.validate(.init(actualStart: values["actualStart"], actualEnd: values["actualEnd"], work: values["work"],
                                                      nextSteps: values["nextSteps"], travelExpenses: values["travelExpenses"]))
         } catch {
-            return try await req.page("expert-report", title: "支援報告", page(dispatch, state: FormState(values: values, failure: error)),
+            return try await req.page("form", title: "支援報告", page(dispatch, state: FormState(values: values, failure: error)),
                                       status: .unprocessableEntity)
         }
         let business = try await dispatch.$business.get(on: req.db)
@@ -68,10 +61,11 @@ enum ExpertReportController {
         return dispatch
     }
 
-    static func page(_ dispatch: DispatchModel, state: FormState) throws -> Page {
+    static func page(_ dispatch: DispatchModel, state: FormState) throws -> FormPage {
         let schedule = try dispatch.schedule()
-        return Page(heading: "\(JapaneseDateFormat.monthDayWeekday(schedule.date)) の支援報告", action: "/dispatches/\(try dispatch.requireID().apiString)/report",
-                    form: state, fields: [
+        return FormPage(heading: "\(JapaneseDateFormat.monthDayWeekday(schedule.date)) の支援報告",
+                        intro: "提出すると、事業者のご担当者に従事証明と評価のお願いがメールで届きます。提出後は変更できません（訂正は事務局へ）。",
+                        action: "/dispatches/\(try dispatch.requireID().apiString)/report", submit: "支援報告を提出する", form: state, fields: [
                         state.field("actualStart", "実際の開始時刻", type: "time", required: true, hint: "予定は \(schedule.start.hhmm)"),
                         state.field("actualEnd", "実際の終了時刻", type: "time", required: true, hint: "予定は \(schedule.end.hhmm)"),
                         state.field("work", "支援内容", type: "textarea", required: true, hint: "行った支援と、事業者の課題"),

@@ -11,18 +11,8 @@ import Vapor
 enum BusinessOnBehalfController {
     static let fields = ["name", "kanaName", "contactName", "email", "phone"]
 
-    struct Page: Encodable {
-        var heading: String
-        var intro: String
-        var action: String
-        var multipart: Bool
-        var submit: String
-        var form: FormState
-        var fields: [FormField]
-    }
-
-    static func registrationPage(_ state: FormState) -> Page {
-        Page(heading: "事業者の登録（支援機関が代わりに）",
+    static func registrationPage(_ state: FormState) -> FormPage {
+        FormPage(heading: "事業者の登録（支援機関が代わりに）",
              intro: "まだ HakenDesk に登録していない事業者を登録します。ご担当者が同じメールアドレスで新規登録すると、この事業者情報を引き継ぎます。",
              action: "/businesses/new", multipart: false, submit: "登録して経営相談の記録へ進む", form: state, fields: [
                 state.field("name", "事業者名", required: true),
@@ -41,7 +31,7 @@ enum BusinessOnBehalfController {
 
     static func showRegistration(req: Request) async throws -> Response {
         _ = try institution(req)
-        return try await req.page("institution-form", title: "事業者の登録", registrationPage(FormState()))
+        return try await req.page("form", title: "事業者の登録", registrationPage(FormState()))
     }
 
     static func register(req: Request) async throws -> Response {
@@ -52,7 +42,7 @@ enum BusinessOnBehalfController {
             profile = try BusinessProfile.validate(.init(name: values["name"], kanaName: values["kanaName"], phone: values["phone"],
                                                          contactName: values["contactName"], email: values["email"]))
         } catch {
-            return try await req.page("institution-form", title: "事業者の登録", registrationPage(FormState(values: values, failure: error, order: fields)),
+            return try await req.page("form", title: "事業者の登録", registrationPage(FormState(values: values, failure: error, order: fields)),
                                       status: .unprocessableEntity)
         }
         do {
@@ -60,7 +50,7 @@ enum BusinessOnBehalfController {
                                                    addresses: [(profile.registeredEmail, "email")],
                                                    details: Accounts.profileDetails(profile), req: req)
         } catch let error as APIError where !error.errors.isEmpty {
-            return try await req.page("institution-form", title: "事業者の登録",
+            return try await req.page("form", title: "事業者の登録",
                                       registrationPage(FormState(values: values, failure: ValidationFailure(error.errors), order: fields)), status: error.status)
         }
         var components = URLComponents()
@@ -70,16 +60,6 @@ enum BusinessOnBehalfController {
     }
 
     // MARK: - AFT-1: the photo consent on the business's behalf
-
-    struct ConsentPage: Encodable {
-        var heading: String
-        var intro: String
-        var action: String
-        var multipart: Bool
-        var submit: String
-        var form: FormState
-        var fields: [FormField]
-    }
 
     static let maxScanBytes = 10 * 1024 * 1024
 
@@ -92,8 +72,8 @@ enum BusinessOnBehalfController {
         return (principal, business)
     }
 
-    static func consentPage(_ business: BusinessModel, fiscalYear: FiscalYear, state: FormState) -> ConsentPage {
-        ConsentPage(heading: "写真提出の同意書（\(fiscalYear.label)）",
+    static func consentPage(_ business: BusinessModel, fiscalYear: FiscalYear, state: FormState) -> FormPage {
+        FormPage(heading: "写真提出の同意書（\(fiscalYear.label)）",
                     intro: "\(business.name)の\(fiscalYear.label)（\(fiscalYear.eraLabel)）の同意書を、事業者に代わって提出します。事業者が署名した同意書の PDF またはスキャン画像を選んでください。事務局が確認します。",
                     action: "/businesses/\(business.id?.apiString ?? "")/consent", multipart: true, submit: "同意書を提出する", form: state, fields: [
                         FormField(name: "scan", label: "同意書のファイル", type: "file", required: true, hint: "PDF・JPEG・PNG・HEIC、10MBまで。",
@@ -110,7 +90,7 @@ enum BusinessOnBehalfController {
                 heading: "写真提出の同意書（\(year.label)）", paragraphs: ["\(business.name)の\(year.label)の同意書は受理済みです。提出は不要です。"],
                 link: "/dispatches", linkLabel: "派遣一覧へ"))
         }
-        return try await req.page("institution-form", title: "写真提出の同意書", consentPage(business, fiscalYear: year, state: FormState()))
+        return try await req.page("form", title: "写真提出の同意書", consentPage(business, fiscalYear: year, state: FormState()))
     }
 
     struct Upload: Content { var scan: File? }
@@ -138,7 +118,7 @@ enum BusinessOnBehalfController {
         }
         guard let stored else {
             let failure = ValidationFailure([FieldError(field: "scan", code: "invalid_file", message: problem ?? "ファイルを選んでください。")])
-            return try await req.page("institution-form", title: "写真提出の同意書", consentPage(business, fiscalYear: year, state: FormState(values: [:], failure: failure)),
+            return try await req.page("form", title: "写真提出の同意書", consentPage(business, fiscalYear: year, state: FormState(values: [:], failure: failure)),
                                       status: .unprocessableEntity)
         }
         let now = req.application.hakenClock.now()

@@ -9,16 +9,6 @@ import Vapor
 enum DispatchChangeController {
     static let fields = ["date", "start", "end", "place", "reason"]
 
-    struct Page: Encodable {
-        var heading: String
-        var intro: String
-        var action: String
-        var multipart: Bool
-        var submit: String
-        var form: FormState
-        var fields: [FormField]
-    }
-
     static func load(_ req: Request) async throws -> (Principal, DispatchModel, DispatchFacts) {
         let principal = try req.signedIn()
         let dispatch = try await DispatchPagesController.load(req)
@@ -27,9 +17,9 @@ enum DispatchChangeController {
         return (principal, dispatch, facts)
     }
 
-    static func page(_ dispatch: DispatchModel, _ state: FormState) throws -> Page {
+    static func page(_ dispatch: DispatchModel, _ state: FormState) throws -> FormPage {
         let schedule = try dispatch.schedule()
-        return Page(heading: "日程の変更", intro: "現在の予定: \(JapaneseDateFormat.monthDayWeekday(schedule.date)) \(schedule.start.hhmm)〜\(schedule.end.hhmm)（\(schedule.place)）。変更すると事業者と専門家にメールでお知らせします。",
+        return FormPage(heading: "日程の変更", intro: "現在の予定: \(JapaneseDateFormat.monthDayWeekday(schedule.date)) \(schedule.start.hhmm)〜\(schedule.end.hhmm)（\(schedule.place)）。変更すると事業者と専門家にメールでお知らせします。",
                     action: "/dispatches/\(try dispatch.requireID().apiString)/reschedule", multipart: false, submit: "日程を変更する", form: state, fields: [
                         state.field("date", "支援日", type: "date", required: true),
                         state.field("start", "開始時刻", type: "time", required: true),
@@ -45,7 +35,7 @@ enum DispatchChangeController {
             throw APIError(.conflict, code: "refused", reason: refusal.message)
         }
         let schedule = try dispatch.schedule()
-        return try await req.page("institution-form", title: "日程の変更", try page(dispatch, FormState(values: [
+        return try await req.page("form", title: "日程の変更", try page(dispatch, FormState(values: [
             "date": schedule.date.iso, "start": schedule.start.hhmm, "end": schedule.end.hhmm, "place": schedule.place])))
     }
 
@@ -67,7 +57,7 @@ enum DispatchChangeController {
             check.add(FieldError(field: "date", code: "before_consultation", message: "支援日は経営相談の日（\(consultation.date)）以降にしてください。"))
         }
         guard let schedule, check.errors.isEmpty else {
-            return try await req.page("institution-form", title: "日程の変更",
+            return try await req.page("form", title: "日程の変更",
                                       try page(dispatch, FormState(values: values, failure: ValidationFailure(check.errors), order: fields)), status: .unprocessableEntity)
         }
         let before = try dispatch.schedule()

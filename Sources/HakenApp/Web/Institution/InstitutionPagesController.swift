@@ -13,24 +13,14 @@ enum InstitutionPagesController {
     /// A phone's photo; larger is refused before it is read whole.
     static let maxPhotoBytes = 10 * 1024 * 1024
 
-    struct Page: Encodable {
-        var heading: String
-        var intro: String
-        var action: String
-        var multipart: Bool
-        var submit: String
-        var form: FormState
-        var fields: [FormField]
-    }
-
     static func institution(_ req: Request) throws -> Principal {
         let principal = try req.signedIn()
         guard principal.role == .institution || principal.isSecretariat else { throw APIError.forbidden }
         return principal
     }
 
-    static func consultationPage(_ state: FormState, today: CivilDate) -> Page {
-        Page(heading: "経営相談の記録", intro: "事業者が来所して相談した記録です。専門家派遣はこの記録をもとに申請します（対面が原則。災害時の特例措置による電話・オンライン相談は、その措置の名称を記入）。",
+    static func consultationPage(_ state: FormState, today: CivilDate) -> FormPage {
+        FormPage(heading: "経営相談の記録", intro: "事業者が来所して相談した記録です。専門家派遣はこの記録をもとに申請します（対面が原則。災害時の特例措置による電話・オンライン相談は、その措置の名称を記入）。",
              action: "/consultations/new", multipart: true, submit: "記録して派遣申請へ進む", form: state, fields: [
                 state.field("businessEmail", "事業者の登録メールアドレス", type: "email", required: true,
                             hint: "事業者が HakenDesk に登録したアドレス。未登録の事業者は、メニューの「事業者の登録」から代わりに登録できます。"),
@@ -51,7 +41,7 @@ enum InstitutionPagesController {
     static func newConsultation(req: Request) async throws -> Response {
         _ = try institution(req)
         let email = String((req.query[String.self, at: "businessEmail"] ?? "").prefix(254))
-        return try await req.page("institution-form", title: "経営相談の記録",
+        return try await req.page("form", title: "経営相談の記録",
                                   consultationPage(FormState(values: ["date": req.application.hakenClock.today.iso, "mode": "in_person", "businessEmail": email]),
                                                    today: req.application.hakenClock.today))
     }
@@ -63,7 +53,7 @@ enum InstitutionPagesController {
         let values = req.formValues(consultationFields)
         let today = req.application.hakenClock.today
         func again(_ failure: ValidationFailure, status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
-            try await req.page("institution-form", title: "経営相談の記録", consultationPage(FormState(values: values, failure: failure), today: today), status: status)
+            try await req.page("form", title: "経営相談の記録", consultationPage(FormState(values: values, failure: failure), today: today), status: status)
         }
         var problems: [FieldError] = []
         var business: BusinessModel?

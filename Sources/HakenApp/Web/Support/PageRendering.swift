@@ -139,6 +139,17 @@ enum WebError: Error {
     case signInRequired(String)
 }
 
+/// A page that is one form (`form.leaf`): heading, a paragraph, the fields, one button.
+struct FormPage: Encodable {
+    var heading: String
+    var intro: String
+    var action: String
+    var multipart: Bool = false
+    var submit: String
+    var form: FormState
+    var fields: [FormField]
+}
+
 /// One input of a form, rendered by `partials/fields.leaf`: label, required mark, hint, the
 /// typed value and the error beside it, wired together with ids for screen readers.
 struct FormField: Encodable {
