@@ -120,6 +120,12 @@ import Vapor
                                                            contentType: .json, accept: "application/json")
             #expect(postWithoutHeader.status == .forbidden)
             #expect(try await browser.post("/logout", [:], withCSRF: false).status == .forbidden)
+            // A plain form stays within 1 MB (only upload forms may be larger); over a real socket,
+            // since the in-memory tester hands the body over already collected.
+            let live = try app.testing(method: .running(port: Int.random(in: 40_000...60_000)))
+            let huge = try await live.sendRequest(.POST, "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                                  body: ByteBuffer(string: "email=" + String(repeating: "a", count: 2 * 1024 * 1024)))
+            #expect(huge.status == .payloadTooLarge)
             let out = try await browser.post("/logout", [:])
             #expect(out.status == .seeOther)
             let after = try await browser.get("/dispatches")
