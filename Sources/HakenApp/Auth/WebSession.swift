@@ -107,6 +107,11 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard ![.GET, .HEAD, .OPTIONS].contains(request.method), request.headers.bearerAuthorization == nil else {
             return try await next.respond(to: request)
         }
+        // A method no route answers changes nothing: it gets its 404 or 405 (with Allow).
+        guard request.application.haken.routeTable.methods(for: request.url.path.split(separator: "/"))?
+            .contains(request.method.rawValue) == true else {
+            return try await next.respond(to: request)
+        }
         // The API answers a missing token with 401; only cookie-carrying calls need the header.
         if request.url.path.hasPrefix("/api/") && request.headers.cookie?[WebSession.cookieName] == nil {
             return try await next.respond(to: request)

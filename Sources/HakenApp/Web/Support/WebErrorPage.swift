@@ -13,7 +13,7 @@ enum WebErrorPage {
     static func wantsHTML(_ request: Request) -> Bool {
         let path = request.url.path
         if path.hasPrefix("/api/") || path == "/metrics" || path == "/healthz" || path.hasSuffix(".json") { return false }
-        return request.headers.accept.contains { $0.mediaType == .html } || request.hasSession
+        return request.headers.accept.contains { $0.mediaType == .html } || request.cookies[WebSession.cookieName] != nil
             || (request.headers.contentType.map { $0 == .urlEncodedForm || $0.type == "multipart" } ?? false)
     }
 
@@ -47,7 +47,12 @@ enum WebErrorPage {
             context = Context(heading: "エラーが発生しました", message: "時間をおいてもう一度お試しください。続く場合は事務局にお問い合わせください。")
         }
         do {
-            return try await request.page("error", title: context.heading, context, status: status)
+            let response = try await request.page("error", title: context.heading, context, status: status)
+            // What the error says in headers (a 405's Allow) stays on the page's answer.
+            if let abort = error as? any AbortError {
+                for (name, value) in abort.headers { response.headers.replaceOrAdd(name: name, value: value) }
+            }
+            return response
         } catch {
             return nil
         }
