@@ -60,12 +60,9 @@ public struct BankAccount: Equatable, Sendable {
         return BankAccount(bank: bank, bankCode: bankCode, branch: branch, branchCode: branchCode, kind: kind, number: number, holderKana: holder)
     }
 
+    /// Digits as typed, full-width folded (DEC-4's folding), spaces and hyphens between groups dropped.
     static func digitsOnly(_ text: String) -> String {
-        String(text.unicodeScalars.compactMap { scalar -> Character? in
-            if (0xFF10...0xFF19).contains(scalar.value), let ascii = Unicode.Scalar(scalar.value - 0xFF10 + 0x30) { return Character(ascii) }
-            if scalar == " " || scalar == "-" || scalar == "\u{3000}" { return nil }
-            return Character(scalar)
-        })
+        CompatibilityFolding.nfkc(text).filter { $0 != " " && $0 != "-" }
     }
 
     static func digits(_ value: String?, count: Int, field: String, label: String, into check: inout FieldChecker) -> String {
@@ -81,20 +78,18 @@ public struct BankAccount: Equatable, Sendable {
 
 /// Half-width katakana as bank transfers carry names (全銀協の振込用文字).
 public enum ZenginKana {
-    /// Full-width katakana (and hiragana) to half-width, voiced marks split (ガ → ｶﾞ); small
-    /// kana become their large forms, as transfers write them (ッ → ﾂ); full-width spaces,
-    /// letters and digits become half-width.
+    /// Katakana (and hiragana) to half-width, voiced marks split (ガ → ｶﾞ); small kana become
+    /// their large forms, as transfers write them (ッ → ﾂ); full-width spaces, letters and
+    /// digits become half-width.
     public static func halfWidth(_ text: String) -> String {
+        // NFKC first (DEC-4's folding): full-width ASCII and spaces become ASCII, half-width kana
+        // typed already becomes full-width (with its voiced marks composed), so one table maps back.
         var out = ""
-        for scalar in text.unicodeScalars {
+        for scalar in CompatibilityFolding.nfkc(text).unicodeScalars {
             var value = scalar.value
             if (0x3041...0x3096).contains(value) { value += 0x60 }   // hiragana → katakana
             if let mapped = table[value] {
                 out += mapped
-            } else if (0xFF01...0xFF5E).contains(value), let ascii = Unicode.Scalar(value - 0xFEE0) {
-                out.unicodeScalars.append(ascii)
-            } else if value == 0x3000 {
-                out += " "
             } else if let same = Unicode.Scalar(value) {
                 out.unicodeScalars.append(same)
             }
@@ -129,7 +124,8 @@ public enum ZenginKana {
             if let scalar = character.unicodeScalars.first { table[scalar.value] = base + "ﾟ" }
         }
         table[0x30FB] = "."   // ・
-        table[0xFF08] = "("; table[0xFF09] = ")"; table[0xFF0E] = "."; table[0xFF0D] = "-"; table[0xFF0F] = "/"
+        // Voiced marks NFKC left uncomposed (combining or spacing): the half-width marks.
+        table[0x3099] = "ﾞ"; table[0x309B] = "ﾞ"; table[0x309A] = "ﾟ"; table[0x309C] = "ﾟ"
         return table
     }()
 }

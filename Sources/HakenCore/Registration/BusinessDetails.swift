@@ -24,11 +24,9 @@ public struct BusinessDetails: Equatable, Sendable {
 
     /// `123-4567`, `1234567` or full-width digits → `123-4567`; nil when it is not seven digits.
     public static func postalCode(_ text: String) -> String? {
-        let folded = text.unicodeScalars.map { scalar -> Character in
-            if (0xFF10...0xFF19).contains(scalar.value), let ascii = Unicode.Scalar(scalar.value - 0xFF10 + 0x30) { return Character(ascii) }
-            if scalar == "－" || scalar == "ー" || scalar == "‐" { return "-" }
-            return Character(scalar)
-        }
+        // Full-width digits and hyphens fold as names do (DEC-4); the long-vowel mark and the
+        // other dashes people type between the groups become hyphens.
+        let folded = CompatibilityFolding.nfkc(text).map { "ー‐−".contains($0) ? "-" : $0 }
         var body = String(folded)
         if body.hasPrefix("〒") { body.removeFirst() }
         body = body.trimmingWhitespace
@@ -79,15 +77,12 @@ extension FieldChecker {
             return nil
         }
         var digits = ""
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x30...0x39: digits.unicodeScalars.append(scalar)
-            case 0xFF10...0xFF19: if let ascii = Unicode.Scalar(scalar.value - 0xFF10 + 0x30) { digits.unicodeScalars.append(ascii) }
-            case 0x2C, 0xFF0C: continue   // , ，
-            default:
+        for character in CompatibilityFolding.nfkc(text) where character != "," {
+            guard character.isASCIIDigit else {
                 add(FieldError(field: field, code: "invalid_number", message: "\(label)は数字で入力してください。"))
                 return nil
             }
+            digits.append(character)
         }
         guard !digits.isEmpty, digits.count <= 18, let number = Int(digits), range.contains(number) else {
             add(FieldError(field: field, code: "out_of_range",
