@@ -1,6 +1,5 @@
 import Fluent
 import HakenCore
-import HakenMail
 import HakenStore
 import Vapor
 
@@ -23,19 +22,13 @@ enum BusinessOnBehalfController {
              ])
     }
 
-    static func institution(_ req: Request) throws -> Principal {
-        let principal = try req.signedIn()
-        guard principal.role == .institution || principal.isSecretariat else { throw APIError.forbidden }
-        return principal
-    }
-
     static func showRegistration(req: Request) async throws -> Response {
-        _ = try institution(req)
+        _ = try req.institutionStaff()
         return try await req.page("form", title: "事業者の登録", registrationPage(FormState()))
     }
 
     static func register(req: Request) async throws -> Response {
-        let principal = try institution(req)
+        let principal = try req.institutionStaff()
         let values = req.formValues(fields)
         let profile: BusinessProfile
         do {
@@ -61,10 +54,8 @@ enum BusinessOnBehalfController {
 
     // MARK: - AFT-1: the photo consent on the business's behalf
 
-    static let maxScanBytes = 10 * 1024 * 1024
-
     static func business(_ req: Request) async throws -> (Principal, BusinessModel) {
-        let principal = try institution(req)
+        let principal = try req.institutionStaff()
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)), let business = try await BusinessModel.find(id, on: req.db) else {
             throw APIError.notFound("事業者")
         }
@@ -93,32 +84,17 @@ enum BusinessOnBehalfController {
         return try await req.page("form", title: "写真提出の同意書", consentPage(business, fiscalYear: year, state: FormState()))
     }
 
-    struct Upload: Content { var scan: File? }
-
     static func sendConsent(req: Request) async throws -> Response {
         let (principal, business) = try await business(req)
         let year = FiscalYear(containing: req.application.hakenClock.today)
-        let upload = try? req.content.decode(Upload.self)
-        var problem: String?
-        var stored: BlobStore.Stored?
-        if let file = upload?.scan, file.data.readableBytes > 0 {
-            let bytes = Array(file.data.readableBytesView)
-            let isPDF = bytes.starts(with: Array("%PDF-".utf8))
-            let image = ImageFormat.sniff(Array(bytes.prefix(ImageFormat.sniffLength))).flatMap { [.jpeg, .png, .heic].contains($0) ? $0 : nil }
-            if bytes.count > maxScanBytes {
-                problem = "ファイルは10MB以内にしてください。"
-            } else if isPDF || image != nil {
-                let blobs = BlobStore(root: req.application.haken.configuration.store.blobDirectory)
-                stored = try bytes.withUnsafeBytes { try blobs.put($0, kind: "consent", suffix: isPDF ? ".pdf" : (image?.suffix ?? ".bin")) }
-            } else {
-                problem = "同意書は PDF または画像（JPEG・PNG・HEIC）のファイルを選んでください。"
-            }
-        } else {
-            problem = "同意書のファイルを選んでください。"
-        }
-        guard let stored else {
-            let failure = ValidationFailure([FieldError(field: "scan", code: "invalid_file", message: problem ?? "ファイルを選んでください。")])
-            return try await req.page("form", title: "写真提出の同意書", consentPage(business, fiscalYear: year, state: FormState(values: [:], failure: failure)),
+        let stored: BlobStore.Stored
+        switch UploadedFile.read(req, field: "scan", acceptPDF: true, wording: .init(
+            missing: "同意書のファイルを選んでください。", tooLarge: "ファイルは10MB以内にしてください。",
+            wrongKind: "同意書は PDF または画像（JPEG・PNG・HEIC）のファイルを選んでください。")) {
+        case .success(let file):
+            stored = try file.store(kind: "consent", req: req)
+        case .failure(let problem):
+            return try await req.page("form", title: "写真提出の同意書", consentPage(business, fiscalYear: year, state: FormState(values: [:], failure: ValidationFailure([problem]))),
                                       status: .unprocessableEntity)
         }
         let now = req.application.hakenClock.now()

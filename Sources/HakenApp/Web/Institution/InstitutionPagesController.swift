@@ -1,6 +1,5 @@
 import Fluent
 import HakenCore
-import HakenMail
 import HakenStore
 import Vapor
 
@@ -10,14 +9,6 @@ import Vapor
 /// same code as the API (ConsultationsController.record, DispatchesController.file).
 enum InstitutionPagesController {
     static let consultationFields = ["businessEmail", "date", "mode", "disasterMeasure", "consultedPerson", "theme", "expertNeeded", "businessWish"]
-    /// A phone's photo; larger is refused before it is read whole.
-    static let maxPhotoBytes = 10 * 1024 * 1024
-
-    static func institution(_ req: Request) throws -> Principal {
-        let principal = try req.signedIn()
-        guard principal.role == .institution || principal.isSecretariat else { throw APIError.forbidden }
-        return principal
-    }
 
     static func consultationPage(_ state: FormState, today: CivilDate) -> FormPage {
         FormPage(heading: "経営相談の記録", intro: "事業者が来所して相談した記録です。専門家派遣はこの記録をもとに申請します（対面が原則。災害時の特例措置による電話・オンライン相談は、その措置の名称を記入）。",
@@ -39,17 +30,15 @@ enum InstitutionPagesController {
     }
 
     static func newConsultation(req: Request) async throws -> Response {
-        _ = try institution(req)
+        _ = try req.institutionStaff()
         let email = String((req.query[String.self, at: "businessEmail"] ?? "").prefix(254))
         return try await req.page("form", title: "経営相談の記録",
                                   consultationPage(FormState(values: ["date": req.application.hakenClock.today.iso, "mode": "in_person", "businessEmail": email]),
                                                    today: req.application.hakenClock.today))
     }
 
-    struct Upload: Content { var photo: File? }
-
     static func recordConsultation(req: Request) async throws -> Response {
-        let principal = try institution(req)
+        let principal = try req.institutionStaff()
         let values = req.formValues(consultationFields)
         let today = req.application.hakenClock.today
         func again(_ failure: ValidationFailure, status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
@@ -66,19 +55,12 @@ enum InstitutionPagesController {
             problems.append(FieldError(field: "businessEmail", code: "invalid_email", message: "事業者の登録メールアドレスを入力してください。"))
         }
         // CON-2: the photo, checked by its content, never by its name.
-        let upload = try? req.content.decode(Upload.self)
-        var photo: (bytes: [UInt8], format: ImageFormat)?
-        if let file = upload?.photo, file.data.readableBytes > 0 {
-            let bytes = Array(file.data.readableBytesView)
-            if bytes.count > maxPhotoBytes {
-                problems.append(FieldError(field: "photo", code: "too_large", message: "写真は10MB以内にしてください。"))
-            } else if let format = ImageFormat.sniff(Array(bytes.prefix(ImageFormat.sniffLength))), [.jpeg, .png, .heic].contains(format) {
-                photo = (bytes, format)
-            } else {
-                problems.append(FieldError(field: "photo", code: "not_an_image", message: "写真は JPEG・PNG・HEIC の画像ファイルを選んでください。"))
-            }
-        } else {
-            problems.append(FieldError(field: "photo", code: "required", message: "相談時の写真を選んでください。"))
+        var photo: UploadedFile?
+        switch UploadedFile.read(req, field: "photo", acceptPDF: false, wording: .init(
+            missing: "相談時の写真を選んでください。", tooLarge: "写真は10MB以内にしてください。",
+            wrongKind: "写真は JPEG・PNG・HEIC の画像ファイルを選んでください。")) {
+        case .success(let file): photo = file
+        case .failure(let problem): problems.append(problem)
         }
         let theme = (values["theme"] ?? "").trimmingWhitespace
         if theme.isEmpty {
@@ -103,8 +85,7 @@ enum InstitutionPagesController {
             }))
         }
         let institutionID = principal.partyID ?? UUID()
-        let blobs = BlobStore(root: req.application.haken.configuration.store.blobDirectory)
-        let stored = try photo.bytes.withUnsafeBytes { try blobs.put($0, kind: "consultation", suffix: photo.format.suffix) }
+        let stored = try photo.store(kind: "consultation", req: req)
         let input = ConsultationsController.Input(institutionId: institutionID.apiString, businessId: try business.requireID().apiString,
                                                   date: values["date"], mode: values["mode"], disasterMeasure: values["disasterMeasure"],
                                                   consultedPerson: values["consultedPerson"], photographed: true)
@@ -196,7 +177,7 @@ enum InstitutionPagesController {
 
 
     static func newDispatch(req: Request) async throws -> Response {
-        let principal = try institution(req)
+        let principal = try req.institutionStaff()
         let (consultation, business) = try await consultation(req, principal)
         let search = search(req)
         let (experts, excluded) = try await search.experts(for: consultation.$institution.id, on: req.db)
@@ -206,7 +187,7 @@ enum InstitutionPagesController {
     }
 
     static func fileDispatch(req: Request) async throws -> Response {
-        let principal = try institution(req)
+        let principal = try req.institutionStaff()
         let (consultation, business) = try await consultation(req, principal)
         let values = req.formValues(dispatchFields)
         let input = DispatchesController.CreateInput(businessId: consultation.$business.id.apiString, expertId: values["expertId"],
