@@ -20,12 +20,9 @@ enum MobileVerificationController {
     static func mailLink(for business: BusinessModel, req: Request, on db: Database) async throws {
         let now = req.application.hakenClock.now()
         guard let token = try await MobileVerification.issue(for: business, on: db, key: req.application.haken.auditKey, now: now), let address = business.mobileEmail else { return }
-        let configuration = req.application.haken.configuration
-        let message = MobileVerificationText.message(business: business.name, link: "\(configuration.linkBase)/mobile/verify/\(token)")
-        let row = Outbox.message(.addressVerification, to: address, subject: message.subject,
-                                 body: message.body + ReceiptText.footer(secretariatAddress: configuration.mail.senderAddress),
-                                 dedupeKey: "verify:\(token)", sender: configuration.mail.outboxSender, now: now)
-        try await Outbox.enqueue([row], on: db)
+        try await WebMail.queue(.addressVerification, to: address,
+                                MobileVerificationText.message(business: business.name, link: WebMail.link("/mobile/verify/\(token)", req: req)),
+                                dedupe: "verify:\(token)", req: req, on: db)
     }
 
     static func show(req: Request) async throws -> Response {

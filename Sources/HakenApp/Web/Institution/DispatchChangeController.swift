@@ -51,10 +51,16 @@ enum DispatchChangeController {
         if let schedule, schedule.date < today {
             check.add(FieldError(field: "date", code: "in_the_past", message: "支援日には今日以降の日付を入力してください。"))
         }
-        // CON-1: the consultation stays on or before the day.
-        if let schedule, let consultationID = dispatch.$consultation.id, let consultation = try await ConsultationModel.find(consultationID, on: req.db),
-           let consulted = CivilDate(iso: consultation.date), consulted > schedule.date {
-            check.add(FieldError(field: "date", code: "before_consultation", message: "支援日は経営相談の日（\(consultation.date)）以降にしてください。"))
+        // CON-1, the same rule as at filing: the consultation stays on or before the day (shown
+        // beside the date, the field this form changes).
+        if let schedule, let consultationID = dispatch.$consultation.id, let consultation = try await ConsultationModel.find(consultationID, on: req.db) {
+            let record = CivilDate(iso: consultation.date).map {
+                DispatchFiling.ConsultationRecord(businessID: consultation.$business.id, institutionID: consultation.$institution.id, date: $0)
+            }
+            if let problem = DispatchFiling.consultationProblem(record, businessID: dispatch.$business.id, institutionID: dispatch.$institution.id,
+                                                                dispatchDate: schedule.date) {
+                check.add(FieldError(field: "date", code: problem.code, message: problem.message))
+            }
         }
         guard let schedule, check.errors.isEmpty else {
             return try await req.page("form", title: "日程の変更",
