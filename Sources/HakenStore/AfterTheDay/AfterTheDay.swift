@@ -43,10 +43,10 @@ public enum AfterTheDay {
 
     /// Enters the certification through a valid link (the caller checked AFT-3 with
     /// `Certification.refusal` on what it loaded). Disputed times go to the secretariat (DEC-2).
-    public static func certify(_ certification: Certification, dispatch: DispatchModel, link: ActionLinkModel,
+    public static func certify(_ certification: Certification, dispatch: DispatchRow, link: ActionLinkModel,
                                on db: Database, key: AuditKey, now: Date) async throws {
-        let dispatchID = try dispatch.requireID()
-        let actor = "business:\(dispatch.$business.id.uuidString.lowercased())/link:\(try link.requireID().uuidString.lowercased())"
+        let dispatchID = dispatch.id
+        let actor = "business:\(dispatch.businessID.uuidString.lowercased())/link:\(try link.requireID().uuidString.lowercased())"
         try await db.hakenTransaction { tx in
             guard try await ActionLinks.consume(link, on: tx, now: now) else { throw Problem.linkUsed }
             try await CertificationModel(dispatchID: dispatchID, certification: certification, at: now).create(on: tx)

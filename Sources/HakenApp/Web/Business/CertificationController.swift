@@ -25,21 +25,28 @@ enum CertificationController {
         var fields: [FormField]
     }
 
+    /// What the link leads to: the dispatch with its parties' names, its evidence (read once:
+    /// AFT-3's check and the times shown), and the expert's report.
+    struct Loaded {
+        var token: String
+        var link: ActionLinkModel
+        var dispatch: DispatchRow
+        var record: DispatchRecords.Record
+        var report: ExpertReportModel
+
+        var refusal: Certification.Refusal? { Certification.refusal(record.facts.evidence, cancelled: dispatch.cancelled) }
+    }
+
     static func show(req: Request) async throws -> Response {
-        let (_, dispatch, report) = try await load(req)
-        let (facts, _, _) = try await DispatchRecords.records(for: dispatch, on: req.db)
-        let refusal = Certification.refusal(facts.evidence, cancelled: dispatch.cancelled)
-        return try await req.page("certify", title: "従事証明と専門家評価",
-                                  page(dispatch, report: report, refusal: refusal, state: FormState(), req: req),
-                                  status: refusal == nil ? .ok : .conflict)
+        let loaded = try await load(req)
+        return try await req.page("certify", title: "従事証明と専門家評価", try page(loaded, refusal: loaded.refusal, state: FormState()),
+                                  status: loaded.refusal == nil ? .ok : .conflict)
     }
 
     static func certify(req: Request) async throws -> Response {
-        let (link, dispatch, report) = try await load(req)
-        let (facts, _, _) = try await DispatchRecords.records(for: dispatch, on: req.db)
-        if let refusal = Certification.refusal(facts.evidence, cancelled: dispatch.cancelled) {
-            return try await req.page("certify", title: "従事証明と専門家評価", page(dispatch, report: report, refusal: refusal, state: FormState(), req: req),
-                                      status: .conflict)
+        let loaded = try await load(req)
+        if let refusal = loaded.refusal {
+            return try await req.page("certify", title: "従事証明と専門家評価", try page(loaded, refusal: refusal, state: FormState()), status: .conflict)
         }
         let values = req.formValues(fields)
         let certification: Certification
@@ -48,11 +55,10 @@ enum CertificationController {
                                                              rating: values["rating"], comment: values["comment"]))
         } catch {
             return try await req.page("certify", title: "従事証明と専門家評価",
-                                      page(dispatch, report: report, refusal: nil, state: FormState(values: values, failure: error), req: req),
-                                      status: .unprocessableEntity)
+                                      try page(loaded, refusal: nil, state: FormState(values: values, failure: error)), status: .unprocessableEntity)
         }
         do {
-            try await AfterTheDay.certify(certification, dispatch: dispatch, link: link, on: req.db, key: req.application.haken.auditKey,
+            try await AfterTheDay.certify(certification, dispatch: loaded.dispatch, link: loaded.link, on: req.db, key: req.application.haken.auditKey,
                                           now: req.application.hakenClock.now())
         } catch AfterTheDay.Problem.linkUsed {
             throw LinkProblem.used.error
@@ -66,17 +72,18 @@ enum CertificationController {
             link: nil, linkLabel: nil))
     }
 
-    static func load(_ req: Request) async throws -> (ActionLinkModel, DispatchModel, ExpertReportModel) {
+    static func load(_ req: Request) async throws -> Loaded {
         let token = req.parameters.get("token") ?? ""
         let lookup = try await ActionLinks.look(token, .certification, on: req.db, key: req.application.haken.auditKey,
                                                 now: req.application.hakenClock.now())
         switch lookup {
         case .valid(let link):
-            guard let dispatch = try await DispatchModel.find(link.subjectID, on: req.db),
+            guard let dispatch = try await DispatchListing.one(link.subjectID, on: req.db),
+                  let record = try await DispatchRecords.records(for: [dispatch], on: req.db)[dispatch.id],
                   let report = try await ExpertReportModel.query(on: req.db).filter(\.$dispatch.$id == link.subjectID).first() else {
                 throw LinkProblem.unknown.error
             }
-            return (link, dispatch, report)
+            return Loaded(token: token, link: link, dispatch: dispatch, record: record, report: report)
         case .used:
             throw APIError(.gone, code: "link", reason: "この派遣の従事証明は既に入力されています。リンクは1回だけ使えます。")
         default:
@@ -84,22 +91,19 @@ enum CertificationController {
         }
     }
 
-    static func page(_ dispatch: DispatchModel, report: ExpertReportModel, refusal: Certification.Refusal?, state: FormState,
-                     req: Request) async throws -> Page {
-        let business = try await dispatch.$business.get(on: req.db)
-        let expert = try await dispatch.$expert.get(on: req.db)
+    static func page(_ loaded: Loaded, refusal: Certification.Refusal?, state: FormState) throws -> Page {
+        let (dispatch, report) = (loaded.dispatch, loaded.report)
         let schedule = try dispatch.schedule()
-        let rows = try await EvidenceModel.query(on: req.db).filter(\.$dispatch.$id == dispatch.requireID()).all()
         func mailed(_ kind: EvidenceKind) -> String {
-            guard let row = rows.first(where: { $0.kind == kind.rawValue }), let at = row.receivedAt else { return "メールなし" }
+            guard let row = loaded.record.rows.first(where: { $0.kind == kind.rawValue }), let at = row.receivedAt else { return "メールなし" }
             let local = TokyoClock.local(secondsSince1970: at.timeIntervalSince1970)
             return "\(local.time.hhmm) に受信（\(EvidenceStatus(rawValue: row.status)?.japaneseName ?? row.status)）"
         }
         return Page(
-            business: business.name, expert: expert.name, date: JapaneseDateFormat.monthDayWeekday(schedule.date),
+            business: dispatch.businessName ?? "", expert: dispatch.expertName ?? "", date: JapaneseDateFormat.monthDayWeekday(schedule.date),
             scheduled: "\(schedule.start.hhmm)〜\(schedule.end.hhmm)", reported: "\(report.actualStart)〜\(report.actualEnd)",
             mailedStart: mailed(.startReport), mailedEnd: mailed(.endReport), work: report.work,
-            refusal: refusal?.message, action: req.url.path, form: state,
+            refusal: refusal?.message, action: "/certify/\(loaded.token)", form: state,
             fields: [
                 state.field("times", "専門家が報告した時刻と内容は正しいですか", type: "radio", required: true,
                             options: [("confirm", "正しい（従事を証明します）"), ("dispute", "実際と異なる")]),
