@@ -27,13 +27,7 @@ public enum ChecklistText {
         kinds += [.expertReport, .certification]
         return kinds.map { kind in
             let status = evidence.status(kind)
-            let tone: String
-            switch status {
-            case .accepted, .waived: tone = "done"
-            case .review: tone = "wait"
-            case .late where kind == .photoConsent || kind == .expertReport || kind == .certification: tone = "done"
-            case .missing, .late, .rejected: tone = "owed"
-            }
+            let tone = Self.tone(kind, status)
             let byWhen: String
             let ifNot: String
             let who: String
@@ -61,6 +55,17 @@ public enum ChecklistText {
                 ifNot = "従事証明がないと、専門家の謝金・旅費を支払えません。"
             }
             return Line(kind: kind.rawValue, what: kind.japaneseName, who: who, status: status.japaneseName, tone: tone, byWhen: byWhen, ifNot: ifNot)
+        }
+    }
+
+    /// How an item reads at a glance: `done`, `wait` (with the secretariat) or `owed`. A late
+    /// report or photo still owes a declaration (DAY-4, DAY-7); a late later duty is done.
+    public static func tone(_ kind: EvidenceKind, _ status: EvidenceStatus) -> String {
+        switch status {
+        case .accepted, .waived: return "done"
+        case .review: return "wait"
+        case .late where kind == .photoConsent || kind == .expertReport || kind == .certification: return "done"
+        case .missing, .late, .rejected: return "owed"
         }
     }
 

@@ -21,6 +21,8 @@ public struct DispatchRow: Sendable, Equatable {
     public var businessName: String?
     public var expertName: String?
     public var institutionName: String?
+    /// CON-5: why it was cancelled (read by `one`, the dispatch's page).
+    public var cancelReason: String?
 
     public init(_ model: DispatchModel) throws {
         id = try model.requireID()
@@ -34,6 +36,7 @@ public struct DispatchRow: Sendable, Equatable {
         place = model.place
         deadline = model.deadline
         cancelled = model.cancelled
+        cancelReason = model.cancelReason
     }
 
     init(row: any SQLRow) throws {
@@ -51,6 +54,7 @@ public struct DispatchRow: Sendable, Equatable {
         businessName = try row.decode(column: "business_name", as: String?.self)
         expertName = try row.decode(column: "expert_name", as: String?.self)
         institutionName = try row.contains(column: "institution_name") ? row.decode(column: "institution_name", as: String?.self) : nil
+        cancelReason = try row.contains(column: "cancel_reason") ? row.decode(column: "cancel_reason", as: String?.self) : nil
     }
 
     /// The schedule as the domain sees it; a row changed by hand into something unreadable
@@ -95,7 +99,7 @@ public enum DispatchListing {
     public static func one(_ id: UUID, on db: Database) async throws -> DispatchRow? {
         try await db.sql().raw("""
             SELECT d.id, d.business_id, d.expert_id, d.institution_id, d.consultation_id, d.date, d.start_time, d.end_time, d.place,
-                   d.deadline, d.cancelled, b.name AS business_name, e.name AS expert_name, i.name AS institution_name
+                   d.deadline, d.cancelled, d.cancel_reason, b.name AS business_name, e.name AS expert_name, i.name AS institution_name
             FROM dispatches d JOIN businesses b ON b.id = d.business_id JOIN experts e ON e.id = d.expert_id
                  JOIN institutions i ON i.id = d.institution_id
             WHERE d.id = \(bind: id)

@@ -121,7 +121,7 @@ enum BusinessDetailsController {
         let status = consent.flatMap { EvidenceStatus(rawValue: $0.status) } ?? .missing
         return Context(email: email, form: FormState(), fields: [], registered: facts, mobileStatus: mobile,
                        consent: Consent(year: "\(year.label)（\(year.eraLabel)）", status: status.japaneseName,
-                                        tone: TodayController.tone(status), secretariat: req.application.haken.configuration.mail.senderAddress),
+                                        tone: ChecklistText.tone(.photoConsent, status), secretariat: req.application.haken.configuration.mail.senderAddress),
                        mobileForm: mobileForm)
     }
 

@@ -53,7 +53,7 @@ enum TodayController {
             return Report(kind: kind.rawValue, label: label, mailto: ReportMailLinks.mailto(to: secretariat, subject: subject), subject: subject,
                           windowText: windowText(ReportMailLinks.window(for: at, now: now), scheduled: scheduled),
                           opens: at.minuteNumber - ReportTiming.windowMinutes, closes: at.minuteNumber + ReportTiming.windowMinutes,
-                          status: status.japaneseName, tone: tone(status))
+                          status: status.japaneseName, tone: ChecklistText.tone(kind, status))
         }
         let photoSubject = ReportMailLinks.photoSubject(business: business.name, expert: expert.name, schedule: schedule)
         let photoStatus = facts.evidence.status(.photo)
@@ -64,7 +64,7 @@ enum TodayController {
             times: [timeReport(.startReport, "支援開始を報告", schedule.start), timeReport(.endReport, "支援終了を報告", schedule.end)],
             photo: Report(kind: EvidenceKind.photo.rawValue, label: "写真を送る", mailto: ReportMailLinks.mailto(to: secretariat, subject: photoSubject),
                           subject: photoSubject, windowText: "支援の後すみやかに。ご担当者と専門家が一緒に写った写真を添付してください。",
-                          opens: 0, closes: 0, status: photoStatus.japaneseName, tone: tone(photoStatus)),
+                          opens: 0, closes: 0, status: photoStatus.japaneseName, tone: ChecklistText.tone(.photo, photoStatus)),
             now: now.minuteNumber, statusURL: "/dispatches/\(id)/status.json", dispatchURL: "/dispatches/\(id)",
             registeredAddress: business.email)
         return try await req.page("today", title: "当日の報告", page)
@@ -79,25 +79,19 @@ enum TodayController {
         struct Item: Content { var status: String; var label: String; var tone: String }
     }
 
-    /// What the page polls: the three items' status now.
+    /// What the page polls (every few seconds on each phone): plain rows, no models.
     static func status(req: Request) async throws -> Status {
-        let dispatch = try await DispatchPagesController.load(req)
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)), let dispatch = try await DispatchListing.one(id, on: req.db) else {
+            throw APIError.notFound("派遣")
+        }
         try req.authorize(.read, .dispatch(dispatch.parties))
-        let (facts, _, _) = try await DispatchRecords.records(for: dispatch, on: req.db)
+        guard let facts = try await DispatchRecords.records(for: [dispatch], on: req.db)[id]?.facts else { throw APIError.notFound("派遣") }
         func item(_ kind: EvidenceKind) -> Status.Item {
             let status = facts.evidence.status(kind)
-            return .init(status: status.rawValue, label: status.japaneseName, tone: tone(status))
+            return .init(status: status.rawValue, label: status.japaneseName, tone: ChecklistText.tone(kind, status))
         }
         return Status(startReport: item(.startReport), endReport: item(.endReport), photo: item(.photo),
                       now: req.application.hakenClock.tokyoNow.minuteNumber)
-    }
-
-    static func tone(_ status: EvidenceStatus) -> String {
-        switch status {
-        case .accepted, .waived: return "done"
-        case .review: return "wait"
-        case .missing, .late, .rejected: return "owed"
-        }
     }
 
     static func windowText(_ window: ReportMailLinks.Window, scheduled: TimeOfDay) -> String {

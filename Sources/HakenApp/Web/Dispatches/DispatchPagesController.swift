@@ -135,7 +135,7 @@ enum DispatchPagesController {
             certificationNote: certificationNote,
             rescheduleLink: institutionActs && DispatchChange.rescheduleRefusal(facts, today: today) == nil ? "/dispatches/\(id)/reschedule" : nil,
             cancelAction: institutionActs && DispatchChange.cancelRefusal(facts, today: today) == nil ? "/dispatches/\(id)/cancel" : nil,
-            cancelReason: dispatch.cancelled ? (try await DispatchModel.find(dispatchID, on: req.db)?.cancelReason ?? "（理由の記録なし）") : nil,
+            cancelReason: dispatch.cancelled ? (dispatch.cancelReason ?? "（理由の記録なし）") : nil,
             consentLink: institutionActs && [.missing, .rejected].contains(facts.evidence.status(.photoConsent))
                 ? "/businesses/\(dispatch.businessID.apiString)/consent" : nil)
         return try await req.page("dispatch", title: "派遣 \(page.date) \(page.business)", page)
