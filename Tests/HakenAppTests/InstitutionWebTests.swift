@@ -22,9 +22,7 @@ import Vapor
     }
 
     static func staff(_ app: Application, _ parties: SeededParties) async throws -> Browser {
-        try await WebFixtures.account(app, "staff@yorozu.example.jp", role: .institution, party: parties.institution)
-        let browser = Browser(app)
-        try await browser.signIn("staff@yorozu.example.jp")
+        let browser = try await WebFixtures.signedIn(app, "staff@yorozu.example.jp", role: .institution, party: parties.institution)
         return browser
     }
 
@@ -116,9 +114,7 @@ import Vapor
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "dispatch.reschedule").count() == 1)
 
             // The business and the expert cannot move it.
-            try await WebFixtures.account(app, "taro@basona.example.jp", role: .business, party: parties.business)
-            let business = Browser(app)
-            try await business.signIn("taro@basona.example.jp")
+            let business = try await WebFixtures.signedIn(app, "taro@basona.example.jp", role: .business, party: parties.business)
             #expect(try await business.get("/dispatches/\(dispatch.id)/reschedule").status == .forbidden)
             #expect(try await business.post("/dispatches/\(dispatch.id)/cancel", ["reason": "x"]).status == .forbidden)
 
@@ -164,9 +160,7 @@ import Vapor
             let consentID = try consent.requireID().uuidString.lowercased()
             #expect(try await staff.get("/desk/consents").status == .forbidden)
             #expect(try await staff.get("/desk/consents/\(consentID)/file").status == .forbidden)
-            try await WebFixtures.account(app, "desk@example.jp", role: .secretariat, party: nil)
-            let desk = Browser(app)
-            try await desk.signIn("desk@example.jp")
+            let desk = try await WebFixtures.signedIn(app, "desk@example.jp", role: .secretariat, party: nil)
             let register = try await desk.get("/desk/consents")
             #expect(register.html.contains("日の出工業") && register.html.contains("支援機関から"))
             let scan = try await desk.get("/desk/consents/\(consentID)/file")
@@ -193,9 +187,7 @@ import Vapor
     func testDEC10_mobileChange(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()
-            try await WebFixtures.account(app, "taro@basona.example.jp", role: .business, party: parties.business)
-            let business = Browser(app)
-            try await business.signIn("taro@basona.example.jp")
+            let business = try await WebFixtures.signedIn(app, "taro@basona.example.jp", role: .business, party: parties.business)
             try await business.get("/business/details")
             let taken = try await business.post("/business/mobile", ["mobileEmail": "jiro@example.jp"])
             #expect(taken.status == .conflict && taken.fieldErrors["mobileEmail"] != nil)
@@ -211,13 +203,11 @@ import Vapor
         }
     }
 
-    @Test("The expert's profile: specialties, region and the bank account in half-width kana", arguments: TestDatabase.all)
+    @Test("CON-4: the expert's profile (specialties, region, affiliations) and the bank account in half-width kana", arguments: TestDatabase.all)
     func expertProfile(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()
-            try await WebFixtures.account(app, "jiro-login@example.jp", role: .expert, party: parties.expert)
-            let expert = Browser(app)
-            try await expert.signIn("jiro-login@example.jp")
+            let expert = try await WebFixtures.signedIn(app, "jiro-login@example.jp", role: .expert, party: parties.expert)
             try await expert.get("/expert/profile")
             let bad = try await expert.post("/expert/profile", ["specialties": "財務", "region": "13", "bank": "みらい信用金庫", "bankCode": "12",
                                                                  "branch": "本店", "branchCode": "001", "kind": "ordinary", "number": "1234567", "holderKana": "専門家"])
@@ -234,9 +224,7 @@ import Vapor
             #expect(try await expert.post("/expert/affiliations", ["institution": parties.institution, "relation": "member"]).status == .seeOther)
             #expect(try await ExpertAffiliationModel.query(on: app.db).count() == 1)
             // Others cannot edit it.
-            try await WebFixtures.account(app, "taro@basona.example.jp", role: .business, party: parties.business)
-            let business = Browser(app)
-            try await business.signIn("taro@basona.example.jp")
+            let business = try await WebFixtures.signedIn(app, "taro@basona.example.jp", role: .business, party: parties.business)
             #expect(try await business.get("/expert/profile").status == .forbidden)
         }
     }

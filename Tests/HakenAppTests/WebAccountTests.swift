@@ -167,9 +167,7 @@ import Vapor
         try await database.withHakenApp { app in
             let parties = try await app.seedParties()
             #expect(try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties)).status == .created)
-            try await WebFixtures.account(app, "desk@example.jp", role: .secretariat, party: nil)
-            let desk = Browser(app)
-            try await desk.signIn("desk@example.jp")
+            let desk = try await WebFixtures.signedIn(app, "desk@example.jp", role: .secretariat, party: nil)
             let form = try await desk.get("/desk/invitations")
             #expect(form.status == .ok && form.html.contains("専門家: 専門家次郎"))
             let missing = try await desk.post("/desk/invitations", ["email": "jiro-login@example.jp", "name": "専門家次郎"])

@@ -124,6 +124,14 @@ enum WebFixtures {
         return account
     }
 
+    /// A browser signed in with a new verified account of that role and party.
+    static func signedIn(_ app: Application, _ email: String, role: Role, party: String?) async throws -> Browser {
+        try await account(app, email, role: role, party: party)
+        let browser = Browser(app)
+        #expect(try await browser.signIn(email).status == .seeOther, "\(email) signs in")
+        return browser
+    }
+
     /// The path of the newest mailed link to `address` that starts with `prefix` (`/certify/`).
     static func mailedLink(_ app: Application, to address: String, prefix: String) async throws -> String? {
         let rows = try await OutboxModel.query(on: app.db).filter(\.$recipient == address).sort(\.$createdAt, .descending).all()
