@@ -13,6 +13,8 @@ public enum DispatchRecords {
         public var status: String
         public var receivedAt: Date?
         public var note: String?
+        /// DAY-5: when a person at the secretariat checked it (photos).
+        public var checkedAt: Date?
     }
 
     /// One dispatch's evidence as the domain sees it, with the rows it was read from (for
@@ -47,7 +49,7 @@ public enum DispatchRecords {
         let sql = try database.sql()
         let ids = dispatches.map(\.id)
         let evidence = try await sql.raw("""
-            SELECT dispatch_id, kind, status, received_at, note FROM evidence WHERE dispatch_id IN (\(binds: ids))
+            SELECT dispatch_id, kind, status, received_at, note, checked_at FROM evidence WHERE dispatch_id IN (\(binds: ids))
             """).all()
         let businesses = Array(Set(dispatches.map(\.businessID)))
         let consents = try await sql.raw("""
@@ -69,7 +71,8 @@ public enum DispatchRecords {
             for row in own {
                 guard let kind = EvidenceKind(rawValue: row.kind), kind != .photoConsent,
                       let status = EvidenceStatus(rawValue: row.status) else { continue }
-                checklist[kind] = EvidenceItem(status: status, receivedAt: row.receivedAt.map(tokyo))
+                checklist[kind] = EvidenceItem(status: status, receivedAt: row.receivedAt.map(tokyo),
+                                               unchecked: kind == .photo && row.checkedAt == nil)
             }
             let schedule = try dispatch.schedule()
             let year = FiscalYear(containing: schedule.date).startYear
@@ -85,7 +88,8 @@ public enum DispatchRecords {
 
     static func evidenceRow(_ row: any SQLRow, kind: String? = nil) throws -> EvidenceRow {
         EvidenceRow(kind: try kind ?? row.decode(column: "kind", as: String.self), status: try row.decode(column: "status", as: String.self),
-                    receivedAt: try row.decode(column: "received_at", as: Date?.self), note: try row.decode(column: "note", as: String?.self))
+                    receivedAt: try row.decode(column: "received_at", as: Date?.self), note: try row.decode(column: "note", as: String?.self),
+                    checkedAt: try row.contains(column: "checked_at") ? row.decode(column: "checked_at", as: Date?.self) : nil)
     }
 
     static func tokyo(_ date: Date) -> LocalDateTime {

@@ -43,6 +43,13 @@ import Vapor
             let received = Date(timeIntervalSince1970: 1_566_351_000)
             try await EvidenceWriter.record(changes, source: .init(actor: "test", receivedAt: received), on: app.db, key: app.haken.auditKey, now: received)
             var shown = try await app.call(.GET, "api/v1/dispatches/\(id)")
+            #expect(shown["state"] as? String == "underReview")            // DAY-5: nobody has looked at the photo yet
+            #expect(shown["outstanding"] as? [String] == ["photo", "photoConsent"])
+
+            let checked = try await app.call(.POST, "api/v1/dispatches/\(id)/photo-check",
+                                             json: ["decision": "accept", "confirmed": PhotoCheck.Point.allCases.map(\.rawValue)])
+            #expect(checked["status"] as? String == "accepted")
+            shown = try await app.call(.GET, "api/v1/dispatches/\(id)")
             #expect(shown["state"] as? String == "collecting")             // AFT-1: consent still missing
             #expect(shown["outstanding"] as? [String] == ["photoConsent"])
 

@@ -45,10 +45,12 @@ import VaporTesting
             let basona = try await BusinessModel.query(on: app.db).filter(\.$name == "ばそな建設").first()
             #expect(basona?.mobileEmail == "basona.genba@docomo.ne.jp")
             #expect(basona?.mobileVerifiedAt != nil)   // DEC-10: the demo's site phone is verified
-            // NOTE-3: seven consultations, seven dispatches and each demo evidence item (16) are in the chain.
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "evidence.record").count() == 16)
+            // NOTE-3: seven consultations, seven dispatches and each demo evidence item (17) are in the chain.
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "evidence.record").count() == 17)
+            // DAY-5: one demo photo waits for the secretariat's check.
+            #expect(try await PhotoReview.count(on: app.db) == 1)
             #expect(try await DispatchModel.query(on: app.db).filter(\.$consultation.$id == nil).count() == 0)   // CON-1
-            #expect(try await AuditLog.verify(on: app.db, key: app.haken.auditKey) == .intact(entries: 30))
+            #expect(try await AuditLog.verify(on: app.db, key: app.haken.auditKey) == .intact(entries: 31))
         }
     }
 

@@ -97,8 +97,10 @@ public enum DemoData {
                 }
                 // The demo's review item came from an unknown mobile address (DEC-7); the rest from the registered one.
                 let trust: SenderTrust = status == .review ? .unknownMobile : .registered
+                // DAY-5: the demo's photos were checked by the secretariat, except one left in its queue (with a note).
                 try await EvidenceWriter.record([EvidenceChange(dispatchID: id, kind: kind, status: status, trust: trust, note: note)],
-                                                source: .init(actor: "demo", receivedAt: received), on: db, key: key, now: now)
+                                                source: .init(actor: "demo", receivedAt: received),
+                                                checkedBy: kind == .photo && note == nil ? "demo" : nil, on: db, key: key, now: now)
             }
         }
 
@@ -120,7 +122,8 @@ public enum DemoData {
                            [(.endReport, .accepted, nil), (.photo, .accepted, nil)])
         try await dispatch(sakura, sato, chamber, today.adding(days: 14), "10:00", "12:00", "さくら製菓 本店", [])
         try await dispatch(midori, yamada, shinkin, today.adding(days: -3), "10:00", "15:30", "ミドリ精機 第二工場",
-                           [(.startReport, .review, "登録外の携帯アドレスから受信（DEC-7）"), (.endReport, .accepted, nil)])
+                           [(.startReport, .review, "登録外の携帯アドレスから受信（DEC-7）"), (.endReport, .accepted, nil),
+                            (.photo, .accepted, "事務局の確認待ち")])
 
         return Summary(created: true, businesses: 4, dispatches: 7)
     }

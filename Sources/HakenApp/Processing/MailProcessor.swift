@@ -107,7 +107,8 @@ public struct MailProcessor: Sendable {
         if let consent = decision.consent {
             try await batch.recordConsent(consent, receivedAt: loaded.receivedAt, note: "メールで受信（\(loaded.facts.senderAddress ?? "")）", now: now)
         }
-        batch.finish(row.id, decision: decision, problems: mail.message.problems, mtaReceivedAt: loaded.mtaReceivedAt, now: now)
+        batch.finish(row.id, decision: decision, problems: mail.message.problems, mtaReceivedAt: loaded.mtaReceivedAt,
+                     from: row.fromAddress, subject: row.subject, now: now)
 
         // NOTE-3: what was received, when, from whom, and what became of it — including each
         // evidence change, with the received and stored times and the raw message's digest.

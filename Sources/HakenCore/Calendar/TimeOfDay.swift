@@ -11,6 +11,8 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public var minutesSinceMidnight: Int { hour * 60 + minute }
 
+    public static let midnight = TimeOfDay(known: 0, 0)
+
     /// For times the code computes within a day (hour 0…23, minute 0…59).
     init(known hour: Int, _ minute: Int) {
         self.hour = hour

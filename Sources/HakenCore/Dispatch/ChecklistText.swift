@@ -27,7 +27,9 @@ public enum ChecklistText {
         kinds += [.expertReport, .certification]
         return kinds.map { kind in
             let status = evidence.status(kind)
-            let tone = Self.tone(kind, status)
+            // DAY-5: a photo received but not yet looked at waits with the secretariat.
+            let waitsForCheck = status == .accepted && evidence[kind].unchecked
+            let tone = waitsForCheck ? "wait" : Self.tone(kind, status)
             let byWhen: String
             let ifNot: String
             let who: String
@@ -54,7 +56,7 @@ public enum ChecklistText {
                 who = "事業者"; byWhen = "専門家の報告後、\(deadlineText)まで"
                 ifNot = "従事証明がないと、専門家の謝金・旅費を支払えません。"
             }
-            return Line(kind: kind.rawValue, what: kind.japaneseName, who: who, status: status.japaneseName, tone: tone, byWhen: byWhen, ifNot: ifNot)
+            return Line(kind: kind.rawValue, what: kind.japaneseName, who: who, status: waitsForCheck ? "受信（事務局で確認中）" : status.japaneseName, tone: tone, byWhen: byWhen, ifNot: ifNot)
         }
     }
 

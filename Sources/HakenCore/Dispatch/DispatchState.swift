@@ -180,7 +180,8 @@ public enum DispatchRules {
                let certifiedAt = evidence[.certification].receivedAt, photoAt > certifiedAt {
                 return .failed
             }
-            return .satisfied
+            // DAY-5: counts once a person has checked what it shows.
+            return photo.unchecked ? .pending : .satisfied
         }
     }
 

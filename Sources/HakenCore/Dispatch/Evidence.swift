@@ -60,10 +60,15 @@ public struct EvidenceItem: Equatable, Sendable {
     public var status: EvidenceStatus
     /// The Tokyo day it was received (for deadlines and AFT-3's order).
     public var receivedAt: LocalDateTime?
+    /// DAY-5: a photo nobody at the secretariat has looked at yet. Whether the consulted person
+    /// and the expert are in it, faces recognisable, at the support site, only a person can
+    /// tell (docs/decisions.md): until then it waits in the photo queue.
+    public var unchecked: Bool
 
-    public init(status: EvidenceStatus = .missing, receivedAt: LocalDateTime? = nil) {
+    public init(status: EvidenceStatus = .missing, receivedAt: LocalDateTime? = nil, unchecked: Bool = false) {
         self.status = status
         self.receivedAt = receivedAt
+        self.unchecked = unchecked
     }
 
     public static let missing = EvidenceItem()

@@ -14,6 +14,23 @@ public enum MailStatus: String, Sendable, Equatable, CaseIterable {
     case refused
     /// Sent by a machine (RFC 3834): kept, not processed further, never answered.
     case machine
+    /// A person at the secretariat refused what it reported (review → rejected, with the reason).
+    case rejected
+    /// A person at the secretariat marked it as not about any dispatch (DEC-8), with the reason.
+    case dismissed
+
+    public var japaneseName: String {
+        switch self {
+        case .queued: return "処理待ち"
+        case .matched: return "記録済み"
+        case .review: return "確認待ち"
+        case .unmatched: return "未照合"
+        case .refused: return "受付不可"
+        case .machine: return "自動送信"
+        case .rejected: return "不受理"
+        case .dismissed: return "対象外"
+        }
+    }
 }
 
 /// Why a mail is on the secretariat's review list.

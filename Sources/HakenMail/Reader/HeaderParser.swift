@@ -35,6 +35,12 @@ public struct HeaderBlock: Sendable, Equatable {
     }
 }
 
+extension RawHeader {
+    /// The value as a person reads it: its charset and RFC 2047 words decoded (the
+    /// secretariat's view of a received mail).
+    public var displayText: String { EncodedWords.decode(HeaderText.raw(value)).text }
+}
+
 enum HeaderText {
     static func raw(_ bytes: [UInt8]) -> String {
         if bytes.contains(0x1B) { return ISO2022JP.decode(bytes).text }

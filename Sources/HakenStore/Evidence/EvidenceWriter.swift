@@ -41,7 +41,7 @@ public final class EvidenceWriter: @unchecked Sendable {
     private let sql: any SQLDatabase
     private let db: Database
     private var checklists: [UUID: [EvidenceKind: Item]] = [:]
-    private var pending: [(id: UUID, change: EvidenceChange, source: Source, now: Date)] = []
+    private var pending: [(id: UUID, change: EvidenceChange, source: Source, checkedBy: String?, now: Date)] = []
     private var chain: AuditLog.Chain
 
     private init(db: Database, sql: any SQLDatabase, chain: AuditLog.Chain) {
@@ -55,10 +55,11 @@ public final class EvidenceWriter: @unchecked Sendable {
     }
 
     /// Records changes in a transaction of their own (demo data, API actions, tests).
-    public static func record(_ changes: [EvidenceChange], source: Source, on db: Database, key: AuditKey, now: Date) async throws {
+    public static func record(_ changes: [EvidenceChange], source: Source, checkedBy: String? = nil, on db: Database, key: AuditKey,
+                              now: Date) async throws {
         try await db.hakenTransaction { tx in
             let writer = try await start(on: tx, key: key)
-            for change in changes { try await writer.record(change, source: source, now: now) }
+            for change in changes { try await writer.record(change, source: source, checkedBy: checkedBy, now: now) }
             try await writer.flush()
         }
     }
@@ -93,23 +94,30 @@ public final class EvidenceWriter: @unchecked Sendable {
     /// decision (`EvidenceReplacement`); the writer writes. `audited: false` when the caller's
     /// own entry in the same chain records the change with its times and digest (the mail
     /// batch's `mail.process`): one entry per received mail, not one per item it changes.
-    public func record(_ change: EvidenceChange, source: Source, audited: Bool = true, now: Date) async throws {
+    ///
+    /// Whatever records an item again makes it unchecked (DAY-5: a new photo is looked at
+    /// anew), unless this is the check itself (`checkedBy`). A change without a file or mail
+    /// keeps the ones the item has (a ruling on a photo keeps the photo and the mail it came in).
+    public func record(_ change: EvidenceChange, source: Source, audited: Bool = true, checkedBy: String? = nil, now: Date) async throws {
         try await load([change.dispatchID])
         let existing = checklists[change.dispatchID]?[change.kind]
         let id = existing?.id ?? UUID()
         if let index = pending.firstIndex(where: { $0.id == id }) {
             // Created earlier in this batch and not yet written: the INSERT carries the latest.
-            pending[index] = (id, change, source, now)
+            pending[index] = (id, change, source, checkedBy, now)
         } else if existing != nil {
             try await sql.update(EvidenceModel.schema)
                 .set("status", to: SQLBind(change.status.rawValue)).set("trust", to: SQLBind(change.trust.rawValue))
                 .set("received_at", to: SQLBind(source.receivedAt))
-                .set("note", to: SQLBind(change.note)).set("source_mail_id", to: SQLBind(source.mailID))
-                .set("file_path", to: SQLBind(change.file)).set("updated_at", to: SQLBind(now))
+                .set("note", to: SQLBind(change.note))
+                .set("source_mail_id", to: SQLFunction("COALESCE", args: SQLBind(source.mailID), SQLColumn("source_mail_id")))
+                .set("file_path", to: SQLFunction("COALESCE", args: SQLBind(change.file), SQLColumn("file_path")))
+                .set("checked_at", to: SQLBind(checkedBy == nil ? nil : now)).set("checked_by", to: SQLBind(checkedBy))
+                .set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id))
                 .run()
         } else {
-            pending.append((id, change, source, now))
+            pending.append((id, change, source, checkedBy, now))
         }
         checklists[change.dispatchID, default: [:]][change.kind] = Item(id: id, status: change.status, trust: change.trust,
                                                                         receivedAt: source.receivedAt)
@@ -121,6 +129,7 @@ public final class EvidenceWriter: @unchecked Sendable {
         if let storedAt = source.storedAt { details["storedAt"] = AuditLog.timestamp(storedAt) }
         if let note = change.note { details["note"] = note }
         if let file = change.file { details["file"] = file }
+        if let checkedBy { details["checkedBy"] = checkedBy }
         chain.append(.init(actor: source.actor, action: "evidence.record", subject: AuditLog.subject("dispatch", change.dispatchID),
                            details: details), now: now)
     }
@@ -134,11 +143,12 @@ public final class EvidenceWriter: @unchecked Sendable {
     public func flush() async throws {
         if !pending.isEmpty {
             let insert = sql.insert(into: EvidenceModel.schema)
-                .columns("id", "dispatch_id", "kind", "status", "trust", "received_at", "note", "source_mail_id", "file_path", "updated_at")
-            for (id, change, source, now) in pending {
+                .columns("id", "dispatch_id", "kind", "status", "trust", "received_at", "note", "source_mail_id", "file_path",
+                         "checked_at", "checked_by", "updated_at")
+            for (id, change, source, checkedBy, now) in pending {
                 insert.values(SQLBind(id), SQLBind(change.dispatchID), SQLBind(change.kind.rawValue), SQLBind(change.status.rawValue),
                               SQLBind(change.trust.rawValue), SQLBind(source.receivedAt), SQLBind(change.note), SQLBind(source.mailID),
-                              SQLBind(change.file), SQLBind(now))
+                              SQLBind(change.file), SQLBind(checkedBy == nil ? nil : now), SQLBind(checkedBy), SQLBind(now))
             }
             try await insert.run()
             pending.removeAll()

@@ -55,6 +55,7 @@ public struct QueuedMail: Sendable {
         try await db.hakenTransaction { db in
             try await db.sql().update(InboundMailModel.schema)
                 .set("status", to: SQLBind(MailStatus.unmatched.rawValue)).set("reason", to: SQLBind(reason))
+                .set("search_text", to: SQLBind(MailInbox.searchText([fromAddress, subject, reason])))
                 .set("processed_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id))
                 .run()

@@ -33,6 +33,8 @@ public final class MailBatch: @unchecked Sendable {
     /// Dispatches by "business|day" and by day (for senders who are not the business).
     private var byBusinessDay: [String: [DispatchInfo]] = [:]
     private var byDay: [String: [DispatchInfo]] = [:]
+    /// Every dispatch loaded, for the names a matched mail is found by in the inbox.
+    private var namesByDispatch: [UUID: (business: String, expert: String)] = [:]
     private var institutionBusinesses: [UUID: [BusinessRef]] = [:]
     private var queuedReceiptKeys: Set<String> = []
     /// Receipts in the last hour: to each address, and to unregistered senders overall.
@@ -50,6 +52,7 @@ public final class MailBatch: @unchecked Sendable {
         var problems: String?
         var flags: String?
         var mtaReceivedAt: Date?
+        var searchText: String
         var now: Date
     }
 
@@ -152,6 +155,7 @@ public final class MailBatch: @unchecked Sendable {
             WHERE 
             """ as SQLQueryString + condition).all()
         var result: [DispatchInfo] = []
+        defer { for info in result { namesByDispatch[info.id] = (info.business.name, info.expertName) } }
         for row in rows where try !row.decode(column: "cancelled", as: Bool.self) {
             guard let day = CivilDate(iso: try row.decode(column: "date", as: String.self)),
                   let start = TimeOfDay(hhmm: try row.decode(column: "start_time", as: String.self)),
@@ -207,12 +211,17 @@ public final class MailBatch: @unchecked Sendable {
     }
 
     /// The mail's outcome, on its row (written by `flush`, one UPDATE for the batch).
-    public func finish(_ mailID: UUID, decision: MailDecision, problems: [String], mtaReceivedAt: Date?, now: Date) {
+    /// `from` and `subject` (as stored at intake) go into the inbox's search text with the
+    /// reason and the matched dispatch's names.
+    public func finish(_ mailID: UUID, decision: MailDecision, problems: [String], mtaReceivedAt: Date?,
+                       from: String?, subject: String?, now: Date) {
+        let names = decision.dispatchID.flatMap { namesByDispatch[$0] }
         finished.append(Finished(id: mailID, status: decision.status.rawValue, reason: decision.reason, dispatchID: decision.dispatchID,
                                  evidenceKind: decision.evidence.first?.kind.rawValue,
                                  problems: problems.isEmpty ? nil : problems.joined(separator: ","),
                                  flags: decision.flags.isEmpty ? nil : decision.flags.map(\.rawValue).joined(separator: ","),
-                                 mtaReceivedAt: mtaReceivedAt, now: now))
+                                 mtaReceivedAt: mtaReceivedAt,
+                                 searchText: MailInbox.searchText([from, subject, decision.reason, names?.business, names?.expert]), now: now))
     }
 
     public struct ReceiptLimits: Sendable {
@@ -304,6 +313,7 @@ public final class MailBatch: @unchecked Sendable {
         if finished.contains(where: { $0.mtaReceivedAt != nil }) {
             query += column("mta_received_at") { typed($0.mtaReceivedAt, "timestamptz") } + ", "
         }
+        query += column("search_text") { "\(bind: $0.searchText)" } + ", "
         query += column("processed_at") { typed($0.now, "timestamptz") }
         query += " WHERE id IN (\(binds: finished.map(\.id)))"
         try await sql.raw(query).run()

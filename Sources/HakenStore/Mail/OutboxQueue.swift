@@ -19,6 +19,8 @@ public enum Outbox {
         case certificationRequest = "certification-request"
         /// A dispatch filed, rescheduled or cancelled, told to the business and the expert (CON-5).
         case dispatchNotice = "dispatch-notice"
+        /// #11: the secretariat decided something about the business's report, photo or declaration.
+        case deskNotice = "desk-notice"
     }
 
     /// A row of the queue before it is inserted. The message is rendered once here, so a

@@ -16,6 +16,7 @@ public enum HakenMigrations {
         M011_PeopleAndAfterTheDay(),
         // Web sessions in the database (Fluent's own table), so several nodes share them.
         SessionRecord.migration,
+        M012_SecretariatDesk(),
     ]
 
     public static func register(on migrations: Migrations) {

@@ -9,4 +9,11 @@ extension Database {
         for column in columns { builder = builder.column(column) }
         try await builder.run()
     }
+
+    /// Adds nullable columns one ALTER at a time (SQLite adds one at a time).
+    func addColumns(_ table: String, _ columns: [(String, DatabaseSchema.DataType)]) async throws {
+        for (name, type) in columns {
+            try await schema(table).field(.definition(name: .key(FieldKey(stringLiteral: name)), dataType: type, constraints: [])).update()
+        }
+    }
 }

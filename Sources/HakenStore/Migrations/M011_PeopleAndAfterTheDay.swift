@@ -7,7 +7,7 @@ import SQLKit
 struct M011_PeopleAndAfterTheDay: AsyncMigration {
     func prepare(on database: Database) async throws {
         // One column per ALTER: SQLite adds one at a time.
-        try await addColumns(AccountModel.schema, [("display_name", .string), ("verified_at", .datetime)], on: database)
+        try await database.addColumns(AccountModel.schema, [("display_name", .string), ("verified_at", .datetime)])
         try await database.schema(ActionLinkModel.schema)
             .id()
             .field("purpose", .string, .required)
@@ -26,17 +26,17 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
             .field("succeeded", .bool, .required)
             .field("at", .datetime, .required)
             .create()
-        try await addColumns(BusinessModel.schema, [("representative", .string), ("postal_code", .string), ("industry", .string),
-                                                    ("employees", .int64), ("capital_yen", .int64)], on: database)
+        try await database.addColumns(BusinessModel.schema, [("representative", .string), ("postal_code", .string), ("industry", .string),
+                                                    ("employees", .int64), ("capital_yen", .int64)])
         // CON-2: the consultation photo, in the blob store; CON-4: what the business asked for
         // (it may ask, never choose).
         // CON-3: the theme and the institution's decision whether an expert is needed.
-        try await addColumns(ConsultationModel.schema, [("photo_path", .string), ("business_wish", .string), ("theme", .string),
-                                                        ("expert_needed", .bool)], on: database)
+        try await database.addColumns(ConsultationModel.schema, [("photo_path", .string), ("business_wish", .string), ("theme", .string),
+                                                        ("expert_needed", .bool)])
         // CON-4: the expert's profile for the institution's search; the fee's bank account.
-        try await addColumns(ExpertModel.schema, [("specialties", .string), ("region", .string), ("qualifications", .string),
+        try await database.addColumns(ExpertModel.schema, [("specialties", .string), ("region", .string), ("qualifications", .string),
                                                   ("bank", .string), ("bank_code", .string), ("branch", .string), ("branch_code", .string),
-                                                  ("account_kind", .string), ("account_number", .string), ("holder_kana", .string)], on: database)
+                                                  ("account_kind", .string), ("account_number", .string), ("holder_kana", .string)])
         // CON-4: an expert who belongs to or is paid by an institution cannot be chosen by it.
         try await database.schema(ExpertAffiliationModel.schema)
             .id()
@@ -46,9 +46,9 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
             .unique(on: "expert_id", "institution_id")
             .create()
         // AFT-1: a consent sent by the institution on the business's behalf (the scan), and by whom.
-        try await addColumns(PhotoConsentModel.schema, [("file_path", .string), ("source", .string)], on: database)
+        try await database.addColumns(PhotoConsentModel.schema, [("file_path", .string), ("source", .string)])
         // CON-5: why a dispatch was cancelled, shown to its parties.
-        try await addColumns(DispatchModel.schema, [("cancel_reason", .string)], on: database)
+        try await database.addColumns(DispatchModel.schema, [("cancel_reason", .string)])
         try await database.schema(ExpertReportModel.schema)
             .id()
             .field("dispatch_id", .uuid, .required, .references(DispatchModel.schema, "id"))
@@ -82,12 +82,6 @@ struct M011_PeopleAndAfterTheDay: AsyncMigration {
             try await sql.raw("CREATE INDEX \(unsafeRaw: name) ON dispatches (\(unsafeRaw: party)date DESC, start_time)").run()
         }
         try await database.createIndex("accounts_party", on: AccountModel.schema, "party_id")
-    }
-
-    private func addColumns(_ table: String, _ columns: [(String, DatabaseSchema.DataType)], on database: Database) async throws {
-        for (name, type) in columns {
-            try await database.schema(table).field(.definition(name: .key(FieldKey(stringLiteral: name)), dataType: type, constraints: [])).update()
-        }
     }
 
     func revert(on database: Database) async throws {

@@ -51,32 +51,45 @@ enum MailController {
         var evidenceKind: String?
         var problems: [String]
         var flags: [String]
+        var decidedAt: Date?
+        var decidedBy: String?
+        var decisionNote: String?
+
+        init(_ row: MailInbox.Row) {
+            id = row.id.apiString
+            messageId = row.messageID
+            from = row.from
+            subject = row.subject
+            status = row.status.rawValue
+            reason = row.reason
+            receivedAt = row.receivedAt
+            dispatchId = row.dispatchID?.apiString
+            evidenceKind = row.evidenceKind
+            problems = row.problems
+            flags = row.flags.map(\.rawValue)
+            decidedAt = row.decidedAt
+            decidedBy = row.decidedBy
+            decisionNote = row.decisionNote
+        }
     }
 
-    /// A JSON array, newest first; `X-Total-Count` and `Link` carry the paging.
+    /// A JSON array, newest first, filtered like the desk's inbox (`q`, `status`, `queue`,
+    /// `from`, `to`); `X-Total-Count` and `Link` carry the paging.
     static func list(req: Request) async throws -> Response {
-        _ = try req.principal(in: [.secretariat])
+        try req.authorize(.manage, .secretariatDesk)
         let paging = try Paging.from(req, defaultPer: 100, maxPer: 500)
-        var query = InboundMailModel.query(on: req.db)
-        if let status = try? req.query.get(String.self, at: "status") {
-            guard InboundMailModel.Status(rawValue: status) != nil else {
-                let choices = InboundMailModel.Status.allCases.map(\.rawValue).joined(separator: ", ")
-                throw APIError.field("status", code: "invalid_choice", message: "status は次のいずれかです: \(choices)", status: .badRequest)
-            }
-            query = query.filter(\.$status == status)
-        }
-        let total = try await query.count()
-        let rows = try await query.sort(\.$receivedAt, .descending).range(paging.range).all()
-        let items = try rows.map { row in
-            MailItem(id: try row.requireID().apiString, messageId: row.messageID, from: row.fromAddress, subject: row.subject, status: row.status,
-                     reason: row.reason, receivedAt: row.receivedAt, dispatchId: row.dispatchID?.apiString, evidenceKind: row.evidenceKind,
-                     problems: row.problems.map { $0.split(separator: ",").map(String.init) } ?? [],
-                     flags: row.flags.map { $0.split(separator: ",").map(String.init) } ?? [])
-        }
-        let response = try await items.encodeResponse(for: req)
+        let filter = try InboxQuery.filter(req)
+        let total = try await MailInbox.count(filter, on: req.db)
+        let rows = try await MailInbox.page(filter, offset: paging.offset, limit: paging.per, on: req.db)
+        let response = try await rows.map(MailItem.init).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
         if paging.offset + paging.per < total {
-            response.headers.replaceOrAdd(name: .link, value: "</api/v1/mail?page=\(paging.page + 1)&per=\(paging.per)>; rel=\"next\"")
+            var next = URLComponents()
+            next.path = "/api/v1/mail"
+            var items = (req.url.query.map { URLComponents(string: "?" + $0)?.queryItems ?? [] } ?? []).filter { $0.name != "page" && $0.name != "per" }
+            items += [URLQueryItem(name: "page", value: String(paging.page + 1)), URLQueryItem(name: "per", value: String(paging.per))]
+            next.queryItems = items
+            response.headers.replaceOrAdd(name: .link, value: "<\(next.string ?? "/api/v1/mail")>; rel=\"next\"")
         }
         return response
     }

@@ -95,7 +95,10 @@ extension Request {
             link("/dispatches", "派遣一覧")
             link("/expert/profile", "プロフィール")
         case .secretariat?:
+            link("/desk", "事務局デスク")
+            link("/desk/mail", "受信メール")
             link("/dispatches", "派遣一覧")
+            link("/desk/photos", "写真の確認")
             link("/desk/consents", "同意書の確認")
             link("/desk/invitations", "招待")
         }

@@ -1,0 +1,245 @@
+import Fluent
+import Foundation
+import HakenCore
+import HakenMail
+import HakenStore
+import Vapor
+
+/// The secretariat's desk as JSON (#11): the same actions as its pages, through the same
+/// functions (`MailDeskActions`, `PhotoDeskActions`, `DeclarationDeskActions`), under the
+/// same permission (`.manage` on `.secretariatDesk`: the secretariat only).
+enum DeskAPIController {
+    struct QueueCount: Content {
+        var queue: String
+        var name: String
+        var count: Int
+    }
+
+    static func queues(req: Request) async throws -> [QueueCount] {
+        try req.authorize(.manage, .secretariatDesk)
+        let counts = try await MailInbox.counts(on: req.db)
+        return DeskQueue.allCases.map { QueueCount(queue: $0.rawValue, name: $0.japaneseName, count: counts[$0] ?? 0) }
+    }
+
+    struct OwnedItem: Content {
+        var kind: String
+        var status: String
+        var trust: String
+    }
+
+    struct Candidate: Content {
+        var dispatchId: String
+        var business: String
+        var expert: String
+        var date: String
+        var start: String
+        var end: String
+        var score: Int
+        var reasons: [String]
+    }
+
+    struct MailDetail: Content {
+        var mail: MailController.MailItem
+        var countsAt: Date
+        var headers: [ReceivedMailView.Header]
+        var text: String?
+        var attachments: [ReceivedMailView.Attachment]
+        var items: [OwnedItem]
+        var candidates: [Candidate]
+    }
+
+    static func mail(req: Request) async throws -> MailDetail {
+        try req.authorize(.manage, .secretariatDesk)
+        let context = try await MailDeskActions.context(req, id: req.parameters.get("id"))
+        let raw = try await MailInbox.raw(context.mail.id, blobs: MailDeskActions.blobs(req), on: req.db) ?? []
+        let view = ReceivedMailView.read(raw)
+        let candidates = try await rankedCandidates(context, req: req).map {
+            Candidate(dispatchId: $0.dispatch.id.apiString, business: $0.dispatch.business.name, expert: $0.dispatch.expertName,
+                      date: $0.dispatch.schedule.date.iso, start: $0.dispatch.schedule.start.hhmm, end: $0.dispatch.schedule.end.hhmm,
+                      score: $0.score, reasons: $0.reasons)
+        }
+        return MailDetail(mail: .init(context.mail), countsAt: context.countsAt, headers: view.headers, text: view.text,
+                          attachments: view.attachments,
+                          items: EvidenceKind.allCases.compactMap { kind in
+                              context.owned[kind].map { OwnedItem(kind: kind.rawValue, status: $0.status.rawValue, trust: $0.trust.rawValue) }
+                          }, candidates: candidates)
+    }
+
+    /// DEC-8: for a mail not tied to a dispatch (unmatched, refused, a declaration PDF), the
+    /// dispatches it is most likely about.
+    static func rankedCandidates(_ context: DeskDecisions.MailContext, req: Request) async throws -> [AssignmentCandidates.Ranked] {
+        guard context.mail.dispatchID == nil, context.mail.decidedAt == nil else { return [] }
+        let received = TokyoClock.local(secondsSince1970: context.countsAt.timeIntervalSince1970)
+        let report = context.mail.subject.flatMap { ReportSubjectReader.read($0).report }
+        var days = [received.date]
+        if let report, let written = ReportTiming.inferDate(month: report.month, day: report.day, receivedOn: received.date) { days.append(written) }
+        let dispatches = try await DeskDecisions.dispatchesAround(days, on: req.db)
+        let sender = try await DeskDecisions.business(ofAddress: context.mail.from, on: req.db)
+        return AssignmentCandidates.rank(.init(received: received, subjectText: context.mail.subject ?? "", report: report, senderBusinessID: sender),
+                                         among: dispatches)
+    }
+
+    /// DEC-8: the message exactly as received.
+    static func raw(req: Request) async throws -> Response {
+        try req.authorize(.manage, .secretariatDesk)
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let raw = try await MailInbox.raw(id, blobs: MailDeskActions.blobs(req), on: req.db) else { throw APIError.notFound("メール") }
+        let response = Response(status: .ok, body: .init(data: Data(raw)))
+        response.headers.contentType = HTTPMediaType(type: "message", subType: "rfc822")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(id.apiString).eml\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// One attachment's bytes: a picture (by its bytes) shown inline under its real type;
+    /// anything else only as a download, never rendered by the browser.
+    static func attachment(req: Request) async throws -> Response {
+        try req.authorize(.manage, .secretariatDesk)
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)), let index = req.parameters.get("index").flatMap(Int.init),
+              let raw = try await MailInbox.raw(id, blobs: MailDeskActions.blobs(req), on: req.db),
+              let bytes = ReceivedMailView.attachmentBytes(raw, index: index) else { throw APIError.notFound("添付ファイル") }
+        return fileResponse(bytes, name: "attachment-\(index)")
+    }
+
+    static func fileResponse(_ bytes: [UInt8], name: String) -> Response {
+        let response = Response(status: .ok, body: .init(data: Data(bytes)))
+        // Shown inline only where every browser shows it; HEIC and WebP are downloads.
+        let types: [ImageFormat: HTTPMediaType] = [.jpeg: .jpeg, .png: .png, .gif: .gif]
+        if let format = ImageFormat.sniff(Array(bytes.prefix(ImageFormat.sniffLength))), let type = types[format] {
+            response.headers.contentType = type
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "inline")
+        } else if bytes.starts(with: Array("%PDF-".utf8)) {
+            response.headers.contentType = .pdf
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name).pdf\"")
+        } else {
+            response.headers.contentType = .binary
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name).bin\"")
+        }
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    struct Decided: Content {
+        var id: String
+        var status: String
+        var summary: String
+    }
+
+    static func decide(req: Request) async throws -> Decided {
+        let principal = try req.authorize(.manage, .secretariatDesk)
+        let input = try req.content.decode(MailDeskActions.DecisionInput.self)
+        let context = try await MailDeskActions.context(req, id: req.parameters.get("id"))
+        let summary = try await MailDeskActions.decide(input, context: context, principal: principal, req: req)
+        let after = try await MailInbox.one(context.mail.id, on: req.db)
+        return Decided(id: context.mail.id.apiString, status: after?.status.rawValue ?? "", summary: summary)
+    }
+
+    struct PhotoItem: Content {
+        var dispatchId: String
+        var business: String
+        var expert: String
+        var date: String
+        var status: String
+        var trust: String
+        var receivedAt: Date?
+    }
+
+    static func photos(req: Request) async throws -> Response {
+        try req.authorize(.manage, .secretariatDesk)
+        let paging = try Paging.from(req, defaultPer: 50, maxPer: 500)
+        let total = try await PhotoReview.count(on: req.db)
+        let items = try await PhotoReview.waiting(offset: paging.offset, limit: paging.per, on: req.db).map {
+            PhotoItem(dispatchId: $0.dispatch.id.apiString, business: $0.dispatch.businessName ?? "", expert: $0.dispatch.expertName ?? "",
+                      date: $0.dispatch.date, status: $0.status.rawValue, trust: $0.trust.rawValue, receivedAt: $0.receivedAt)
+        }
+        let response = try await items.encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        return response
+    }
+
+    struct Checked: Content {
+        var dispatchId: String
+        var status: String
+        var note: String
+    }
+
+    static func checkPhoto(req: Request) async throws -> Checked {
+        let principal = try req.authorize(.manage, .secretariatDesk)
+        let input = try req.content.decode(PhotoDeskActions.CheckInput.self)
+        let detail = try await PhotoDeskActions.detail(req, id: req.parameters.get("id"))
+        let outcome = try await PhotoDeskActions.check(input, detail: detail, principal: principal, req: req)
+        return Checked(dispatchId: detail.dispatch.id.apiString, status: outcome.status.rawValue, note: outcome.note)
+    }
+
+    struct DeclarationItem: Content {
+        var id: String
+        var variant: String
+        var covers: [String]
+        var receipt: String
+        var receivedOn: String?
+        var sealedByBusiness: Bool
+        var sealedByExpert: Bool
+        var sealedByInstitution: Bool
+        var accepted: Bool
+        var note: String?
+        var recordedBy: String
+        var recordedAt: Date
+    }
+
+    struct Required: Content {
+        var variant: String
+        var name: String
+        var covers: [String]
+    }
+
+    struct DeclarationStanding: Content {
+        var dispatchId: String
+        var state: String
+        var required: [Required]
+        var declarationStatus: String
+        var recorded: [DeclarationItem]
+    }
+
+    static func declarations(req: Request) async throws -> DeclarationStanding {
+        try req.authorize(.manage, .secretariatDesk)
+        return encode(try await DeclarationDeskActions.standing(req, id: req.parameters.get("id")))
+    }
+
+    static func recordDeclaration(req: Request) async throws -> Response {
+        let principal = try req.authorize(.manage, .secretariatDesk)
+        let input = try req.content.decode(DeclarationDeskActions.RecordInput.self)
+        let standing = try await DeclarationDeskActions.standing(req, id: req.parameters.get("id"))
+        try await DeclarationDeskActions.record(input, upload: nil, standing: standing, principal: principal, req: req)
+        return try await encode(try await DeclarationDeskActions.standing(req, id: req.parameters.get("id"))).encodeResponse(status: .created, for: req)
+    }
+
+    static func encode(_ standing: DeclarationDeskActions.Standing) -> DeclarationStanding {
+        DeclarationStanding(
+            dispatchId: standing.dispatch.id.apiString, state: standing.assessment.state.rawValue,
+            required: standing.required.map { Required(variant: $0.0.rawValue, name: $0.0.japaneseName, covers: $0.1.map(\.rawValue)) },
+            declarationStatus: standing.facts.evidence.status(.declaration).rawValue,
+            recorded: standing.recorded.map { stored in
+                var receipt = "scan"
+                var receivedOn: String?
+                if case .paper(let day) = stored.record.receipt { receipt = "paper"; receivedOn = day.iso }
+                return DeclarationItem(id: stored.id.apiString, variant: stored.record.variant.rawValue, covers: stored.record.covers.map(\.rawValue),
+                                       receipt: receipt, receivedOn: receivedOn, sealedByBusiness: stored.record.sealedByBusiness,
+                                       sealedByExpert: stored.record.sealedByExpert, sealedByInstitution: stored.record.sealedByInstitution,
+                                       accepted: stored.record.accepted, note: stored.record.note, recordedBy: stored.recordedBy,
+                                       recordedAt: stored.recordedAt)
+            })
+    }
+
+    struct DisputeInput: Content {
+        var decision: String?
+        var reason: String?
+    }
+
+    static func decideDispute(req: Request) async throws -> Checked {
+        let principal = try req.authorize(.manage, .secretariatDesk)
+        let input = try req.content.decode(DisputeInput.self)
+        let draft = try await DisputeDeskActions.decide(input.decision, reason: input.reason, dispatchID: req.parameters.get("id"),
+                                                        principal: principal, req: req)
+        return Checked(dispatchId: req.parameters.get("id") ?? "", status: draft.status.rawValue, note: draft.note)
+    }
+}

@@ -1,0 +1,46 @@
+import HakenCore
+import HakenStore
+import Vapor
+
+/// `/desk`: the secretariat's start page — every queue with its count, the way into each, and
+/// the inbox search.
+enum DeskHomeController {
+    struct Queue: Encodable {
+        var name: String
+        var count: Int
+        var href: String
+        var key: String
+    }
+
+    struct Page: Encodable {
+        var queues: [Queue]
+        var waiting: Int
+    }
+
+    static func show(req: Request) async throws -> Response {
+        _ = try req.signedIn()
+        try req.authorize(.manage, .secretariatDesk)
+        let counts = try await MailInbox.counts(on: req.db)
+        let queues = DeskQueue.allCases.map { queue in
+            Queue(name: queue.japaneseName, count: counts[queue] ?? 0, href: DeskLinks.queue(queue), key: queue.rawValue)
+        }
+        return try await req.page("desk-home", title: "事務局デスク", Page(queues: queues, waiting: queues.reduce(0) { $0 + $1.count }))
+    }
+}
+
+/// Where each desk page lives (one place for the links the pages and redirects use).
+enum DeskLinks {
+    static func queue(_ queue: DeskQueue) -> String {
+        switch queue {
+        case .photos: return "/desk/photos"
+        case .consents: return "/desk/consents"
+        case .disputes: return "/desk/disputes"
+        default: return "/desk/mail?queue=\(queue.rawValue)"
+        }
+    }
+
+    static func time(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        return JapaneseDateFormat.dateTime(TokyoClock.local(secondsSince1970: date.timeIntervalSince1970))
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HakenCore
+import HakenStore
+import Vapor
+
+/// `/desk/photos` (DAY-5, CON-2): the photos nobody has looked at, oldest first, and one
+/// screen per photo — the photo large, the consultation photo beside it, the consulted
+/// person, the person in charge and the expert, and the four points to confirm.
+enum PhotoReviewPageController {
+    struct Row: Encodable {
+        var id: String
+        var date: String
+        var business: String
+        var expert: String
+        var received: String
+        var status: String
+    }
+
+    struct ListPage: Encodable {
+        var rows: [Row]
+        var total: Int
+    }
+
+    static func list(req: Request) async throws -> Response {
+        _ = try req.signedIn()
+        try req.authorize(.manage, .secretariatDesk)
+        let total = try await PhotoReview.count(on: req.db)
+        let rows = try await PhotoReview.waiting(offset: 0, limit: 200, on: req.db).map { item in
+            Row(id: item.dispatch.id.apiString, date: CivilDate(iso: item.dispatch.date).map(JapaneseDateFormat.monthDayWeekday) ?? item.dispatch.date,
+                business: item.dispatch.businessName ?? "", expert: item.dispatch.expertName ?? "", received: DeskLinks.time(item.receivedAt),
+                status: item.status == .accepted ? "未確認" : item.status.japaneseName + "・未確認")
+        }
+        return try await req.page("desk-photos", title: "支援状況写真の確認", ListPage(rows: rows, total: total))
+    }
+
+    struct Point: Encodable {
+        var value: String
+        var label: String
+    }
+
+    struct DetailPage: Encodable {
+        var id: String
+        var business: String
+        var expert: String
+        var contact: String
+        var consulted: String
+        var consultationDate: String
+        var schedule: String
+        var place: String
+        var received: String
+        var status: String
+        var trust: String
+        var note: String
+        var photo: String?
+        var consultationPhoto: String?
+        var checked: String?
+        var points: [Point]
+    }
+
+    static func show(req: Request) async throws -> Response {
+        _ = try req.signedIn()
+        try req.authorize(.manage, .secretariatDesk)
+        let detail = try await PhotoDeskActions.detail(req, id: req.parameters.get("id"))
+        let id = detail.dispatch.id.apiString
+        let schedule = try detail.dispatch.schedule()
+        let page = DetailPage(
+            id: id, business: detail.dispatch.businessName ?? "", expert: detail.dispatch.expertName ?? "", contact: detail.contactName,
+            consulted: detail.consultedPerson ?? "（経営相談の記録がありません）",
+            consultationDate: detail.consultationDate.flatMap(CivilDate.init(iso:)).map(JapaneseDateFormat.monthDayWeekday) ?? "—",
+            schedule: "\(JapaneseDateFormat.monthDayWeekday(schedule.date)) \(schedule.start.hhmm)〜\(schedule.end.hhmm)", place: schedule.place,
+            received: DeskLinks.time(detail.receivedAt), status: detail.status.japaneseName, trust: detail.trust.japaneseName, note: detail.note ?? "",
+            photo: detail.file == nil ? nil : "/desk/photos/\(id)/file", consultationPhoto: detail.consultationPhoto == nil ? nil : "/desk/photos/\(id)/consultation",
+            checked: detail.checkedAt.map { "\(DeskLinks.time($0))（\(detail.checkedBy ?? "")）" },
+            points: PhotoCheck.Point.allCases.map { Point(value: $0.rawValue, label: $0.japaneseName) })
+        return try await req.page("desk-photo", title: "支援状況写真の確認", page)
+    }
+
+    /// Then the next photo of the queue, or the list when it is empty.
+    static func decide(req: Request) async throws -> Response {
+        _ = try req.signedIn()
+        let principal = try req.authorize(.manage, .secretariatDesk)
+        let detail = try await PhotoDeskActions.detail(req, id: req.parameters.get("id"))
+        let input = PhotoDeskActions.CheckInput(decision: try? req.content.get(String.self, at: "decision"),
+                                                confirmed: (try? req.content.get([String].self, at: "confirmed")) ?? [],
+                                                reason: try? req.content.get(String.self, at: "reason"))
+        do {
+            let outcome = try await PhotoDeskActions.check(input, detail: detail, principal: principal, req: req)
+            let done = outcome.status == .rejected ? "写真を不受理にしました（事業者に申告書の提出を依頼しました）。" : "写真を受理しました。"
+            if let next = try await PhotoReview.waiting(offset: 0, limit: 1, on: req.db).first {
+                return req.seeOther("/desk/photos/\(next.dispatch.id.apiString)", flash: done + "次の写真です。")
+            }
+            return req.seeOther("/desk/photos", flash: done)
+        } catch let error as APIError {
+            return req.seeOther("/desk/photos/\(detail.dispatch.id.apiString)", flash: error.reason)
+        }
+    }
+
+    static func file(req: Request) async throws -> Response {
+        _ = try req.signedIn()
+        try req.authorize(.manage, .secretariatDesk)
+        let detail = try await PhotoDeskActions.detail(req, id: req.parameters.get("id"))
+        let path = req.url.path.hasSuffix("/consultation") ? detail.consultationPhoto : detail.file
+        guard let path else { throw APIError.notFound("写真") }
+        return DeskAPIController.fileResponse(try MailDeskActions.blobs(req).read(path), name: "photo")
+    }
+}
