@@ -45,6 +45,8 @@ import Vapor
     static let ok = HTTPStatus.ok, no = HTTPStatus.forbidden
     /// Allowed, and refused for a reason of the dispatch itself (its day has passed: CON-5).
     static let late = HTTPStatus.conflict
+    /// The secretariat's desk (#11): nobody else reaches any of it.
+    static let secretariatOnly: [Role: (HTTPStatus, HTTPStatus)] = [.secretariat: (ok, ok), .institution: (no, no), .expert: (no, no), .business: (no, no)]
 
     static let routes: [Route] = [
         Route(name: "dispatch page", path: { _, d in "/dispatches/\(d)" }, api: false,
@@ -67,6 +69,16 @@ import Vapor
               expected: [.secretariat: (ok, ok), .institution: (no, no), .expert: (no, no), .business: (no, no)]),
         Route(name: "invitations", path: { _, _ in "/desk/invitations" }, api: false,
               expected: [.secretariat: (ok, ok), .institution: (no, no), .expert: (no, no), .business: (no, no)]),
+        Route(name: "desk home", path: { _, _ in "/desk" }, api: false, expected: secretariatOnly),
+        Route(name: "desk inbox", path: { _, _ in "/desk/mail?queue=unmatched" }, api: false, expected: secretariatOnly),
+        Route(name: "desk photo queue", path: { _, _ in "/desk/photos" }, api: false, expected: secretariatOnly),
+        Route(name: "desk disputes", path: { _, _ in "/desk/disputes" }, api: false, expected: secretariatOnly),
+        Route(name: "desk declarations", path: { _, d in "/desk/dispatches/\(d)/declarations" }, api: false, expected: secretariatOnly),
+        Route(name: "API desk queues", path: { _, _ in "/api/v1/desk/queues" }, api: true, expected: secretariatOnly),
+        Route(name: "API inbox", path: { _, _ in "/api/v1/mail?q=" + "ばそな".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! },
+              api: true, expected: secretariatOnly),
+        Route(name: "API photo queue", path: { _, _ in "/api/v1/desk/photos" }, api: true, expected: secretariatOnly),
+        Route(name: "API declarations", path: { _, d in "/api/v1/dispatches/\(d)/declarations" }, api: true, expected: secretariatOnly),
         Route(name: "business details page", path: { _, _ in "/business/details" }, api: false,
               expected: [.secretariat: (no, no), .institution: (no, no), .expert: (no, no), .business: (ok, ok)]),
         Route(name: "API dispatch", path: { _, d in "/api/v1/dispatches/\(d)" }, api: true,

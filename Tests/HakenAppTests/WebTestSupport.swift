@@ -54,9 +54,15 @@ final class Browser: @unchecked Sendable {
     /// Posts a form; `withCSRF: false` leaves the token out (a forged request).
     @discardableResult
     func post(_ path: String, _ form: [String: String], withCSRF: Bool = true) async throws -> WebPage {
-        var fields = form
-        if withCSRF, let csrf { fields["_csrf"] = csrf }
-        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        try await post(path, pairs: form.map { ($0.key, $0.value) }, withCSRF: withCSRF)
+    }
+
+    /// A form whose fields may repeat (checkboxes: `confirmed[]`), in order.
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)], withCSRF: Bool = true) async throws -> WebPage {
+        var fields = pairs
+        if withCSRF, let csrf { fields.append(("_csrf", csrf)) }
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let page = try await send(.POST, path, body: ByteBuffer(string: body), contentType: .urlEncodedForm, accept: "text/html")
         if let token = page.csrf { csrf = token }
         return page

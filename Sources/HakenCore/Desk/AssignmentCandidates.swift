@@ -30,6 +30,8 @@ public enum AssignmentCandidates {
     public static let daysAround = 3
     public static let limit = 8
 
+    /// The business counts most (its address, then its name: a business rarely has two
+    /// dispatches a day), then the expert, then the dates.
     public static func rank(_ mail: Mail, among dispatches: [CandidateDispatch]) -> [Ranked] {
         let subject = NameMatcher.normalize(mail.subjectText)
         let written = mail.report.flatMap { ReportTiming.inferDate(month: $0.month, day: $0.day, receivedOn: mail.received.date) }
@@ -42,10 +44,10 @@ public enum AssignmentCandidates {
             }
             let businessWritten = mail.report.map { NameMatcher.compare($0.business, dispatch.business.name) } ?? .different
             if businessWritten.matches {
-                score += businessWritten == .exact ? 30 : 20
+                score += businessWritten == .exact ? 40 : 30
                 reasons.append(businessWritten == .exact ? "件名の事業者名が一致" : "件名の事業者名が近い")
             } else if !subject.isEmpty, subject.contains(NameMatcher.normalize(dispatch.business.name)) {
-                score += 20
+                score += 30
                 reasons.append("件名に事業者名を含む")
             }
             let expertWritten = mail.report.map { NameMatcher.compare($0.expert, dispatch.expertName) } ?? .different
@@ -57,15 +59,15 @@ public enum AssignmentCandidates {
                 reasons.append("件名に専門家名を含む")
             }
             if let written, written == dispatch.schedule.date {
-                score += 25
+                score += 20
                 reasons.append("件名の日付が支援日")
             }
             let daysFromReceipt = abs(mail.received.date - dispatch.schedule.date)
             if daysFromReceipt == 0 {
-                score += 20
+                score += 10
                 reasons.append("受信日が支援日")
             } else {
-                score += max(0, 10 - 3 * daysFromReceipt)
+                score += max(0, 6 - 2 * daysFromReceipt)
                 reasons.append("支援日の\(daysFromReceipt)日\(mail.received.date > dispatch.schedule.date ? "後" : "前")に受信")
             }
             if let time = mail.report?.time {
