@@ -77,6 +77,8 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     app.on(.POST, "desk", "dispatches", ":id", "declarations", body: .collect(maxSize: "12mb"), use: DeclarationPageController.record)
     app.get("desk", "disputes", use: DisputePageController.list)
     app.post("desk", "disputes", ":id", use: DisputePageController.decide)
+    app.get("desk", "deadlines", use: DeadlinePageController.show)
+    app.post("desk", "deadlines", ":id", use: DeadlinePageController.decide)
     app.get("desk", "invitations", use: InvitationPageController.show)
     app.post("desk", "invitations", use: InvitationPageController.invite)
 
@@ -103,6 +105,8 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     api.get("dispatches", ":id", "declarations", use: DeskAPIController.declarations)
     api.post("dispatches", ":id", "declarations", use: DeskAPIController.recordDeclaration)
     api.post("dispatches", ":id", "dispute", use: DeskAPIController.decideDispute)
+    api.get("desk", "deadlines", use: DeskAPIController.deadlines)
+    api.post("dispatches", ":id", "outside", use: DeskAPIController.decideOutside)
     api.on(.POST, "inbound-mail", body: .stream, use: MailController.inbound)
     app.haken.routeTable = RouteTable(app.routes.all)
 }

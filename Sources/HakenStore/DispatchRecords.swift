@@ -80,7 +80,8 @@ public enum DispatchRecords {
             if let consent, let status = EvidenceStatus(rawValue: consent.status) {
                 checklist[.photoConsent] = EvidenceItem(status: status, receivedAt: consent.receivedAt.map(tokyo))
             }
-            let facts = DispatchFacts(date: schedule.date, evidence: checklist, deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled)
+            let facts = DispatchFacts(date: schedule.date, evidence: checklist, deadline: CivilDate(iso: dispatch.deadline), cancelled: dispatch.cancelled,
+                                      outsideConfirmed: dispatch.outsideConfirmed)
             result[dispatch.id] = Record(facts: facts, rows: own, consent: consent)
         }
         return result

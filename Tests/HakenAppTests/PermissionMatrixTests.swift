@@ -74,6 +74,8 @@ import Vapor
         Route(name: "desk photo queue", path: { _, _ in "/desk/photos" }, api: false, expected: secretariatOnly),
         Route(name: "desk disputes", path: { _, _ in "/desk/disputes" }, api: false, expected: secretariatOnly),
         Route(name: "desk declarations", path: { _, d in "/desk/dispatches/\(d)/declarations" }, api: false, expected: secretariatOnly),
+        Route(name: "desk deadlines", path: { _, _ in "/desk/deadlines" }, api: false, expected: secretariatOnly),
+        Route(name: "API desk deadlines", path: { _, _ in "/api/v1/desk/deadlines" }, api: true, expected: secretariatOnly),
         Route(name: "API desk queues", path: { _, _ in "/api/v1/desk/queues" }, api: true, expected: secretariatOnly),
         Route(name: "API inbox", path: { _, _ in "/api/v1/mail?q=" + "ばそな".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! },
               api: true, expected: secretariatOnly),

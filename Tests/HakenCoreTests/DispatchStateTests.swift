@@ -69,10 +69,10 @@ import Testing
             state: .awaitingCertification, declarationFor: []),
         Row(name: "late certification still counts (NOTE-1 only delays)", statuses: with([.certification: .late]), today: nextDay,
             state: .complete, declarationFor: []),
-        Row(name: "NOTE-2 deadline passed without certification", statuses: with([.certification: .missing]), today: afterDeadline,
-            state: .outsideProgramme, declarationFor: []),
+        Row(name: "NOTE-2 deadline passed without certification: proposed, for a person to confirm", statuses: with([.certification: .missing]),
+            today: afterDeadline, state: .outsideProposed, declarationFor: []),
         Row(name: "NOTE-2 deadline passed without a declaration", statuses: with([.startReport: .missing]), today: afterDeadline,
-            state: .outsideProgramme, declarationFor: [.startReport]),
+            state: .outsideProposed, declarationFor: [.startReport]),
         Row(name: "NOTE-2 complete before the deadline stays complete", statuses: allDone, today: afterDeadline,
             state: .complete, declarationFor: []),
         Row(name: "NOTE-2 deadline day itself is still open", statuses: with([.certification: .missing]), today: deadline,
@@ -91,8 +91,11 @@ import Testing
         var checklist = Self.evidence(Self.allDone)
         let afterDeadline = LocalDateTime(date: Self.afterDeadline, time: TimeOfDay(hour: 10, minute: 0)!)
         checklist[.certification] = EvidenceItem(status: .accepted, receivedAt: afterDeadline)
-        let facts = DispatchFacts(date: Self.day, evidence: checklist)
+        var facts = DispatchFacts(date: Self.day, evidence: checklist)
+        #expect(DispatchRules.assess(facts, today: Self.afterDeadline).state == .outsideProposed)
+        facts.outsideConfirmed = true   // a person confirmed it with a reason
         #expect(DispatchRules.assess(facts, today: Self.afterDeadline).state == .outsideProgramme)
+        facts.outsideConfirmed = false
         // Before the deadline passes the same facts would not be judged yet.
         #expect(DispatchRules.assess(facts, today: Self.deadline).state == .complete)
     }
@@ -144,7 +147,7 @@ import Testing
                 }
                 if a.state == .complete && !a.outstanding.isEmpty { violations.append("complete with outstanding items") }
                 if a.state != .complete && a.outstanding.isEmpty { violations.append("not complete with nothing outstanding") }
-                if today == Self.afterDeadline && ![.complete, .outsideProgramme].contains(a.state) {
+                if today == Self.afterDeadline && ![.complete, .outsideProposed].contains(a.state) {
                     violations.append("after the deadline a dispatch is either complete or outside: \(a.state)")
                 }
                 if a.state == .underReview && a.inReview.isEmpty { violations.append("in review with nothing in review") }
@@ -156,7 +159,7 @@ import Testing
         }
         #expect(violations.isEmpty, "\(violations.prefix(5))")
         for state in [DispatchState.collecting, .underReview, .declarationRequired, .awaitingExpertReport,
-                      .awaitingCertification, .complete, .outsideProgramme] {
+                      .awaitingCertification, .complete, .outsideProposed] {
             #expect(counts[state, default: 0] > 0, "state \(state) is reachable")
         }
     }

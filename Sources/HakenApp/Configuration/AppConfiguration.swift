@@ -104,6 +104,20 @@ public struct AppConfiguration: Sendable {
             guard let cost = Int(text), (10...15).contains(cost) else { throw Problem.invalidNumber("HAKEN_BCRYPT_COST (10–15)", text) }
             configuration.bcryptCost = cost
         }
+        for (name, path) in [("HAKEN_DEADLINE_PHOTO_DAYS", \DeadlineSettings.photoDays),
+                             ("HAKEN_DEADLINE_CERTIFICATION_DAYS", \DeadlineSettings.certificationDays),
+                             ("HAKEN_DEADLINE_DECLARATION_DAYS", \DeadlineSettings.declarationDays),
+                             ("HAKEN_REMIND_BEFORE_DAYS", \DeadlineSettings.remindBefore)] {
+            guard let text = value(name) else { continue }
+            guard let days = Int(text), DeadlineSettings.range.contains(days) else {
+                throw Problem.invalidNumber("\(name) (\(DeadlineSettings.range.lowerBound)–\(DeadlineSettings.range.upperBound))", text)
+            }
+            configuration.deadlines[keyPath: path] = days
+        }
+        if let text = value("HAKEN_SCHEDULER_INTERVAL_SECONDS") {
+            guard let seconds = Int(text), (0...3600).contains(seconds) else { throw Problem.invalidNumber("HAKEN_SCHEDULER_INTERVAL_SECONDS (0–3600)", text) }
+            configuration.schedulerInterval = seconds
+        }
         if let url = value("HAKEN_PUBLIC_URL") {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw Problem.invalidURL("HAKEN_PUBLIC_URL", url) }
             configuration.publicURL = String(url.reversed().drop { $0 == "/" }.reversed())
@@ -117,6 +131,12 @@ public struct AppConfiguration: Sendable {
 
     /// Bcrypt's cost for passwords (`HAKEN_BCRYPT_COST`, 10…15, default 12; tests lower it to 4).
     public var bcryptCost: Int = 12
+
+    /// NOTE-1: the duties' deadlines in business days (`HAKEN_DEADLINE_*_DAYS`, `HAKEN_REMIND_BEFORE_DAYS`).
+    public var deadlines = DeadlineSettings()
+
+    /// How often the deadline scheduler runs, in seconds (`HAKEN_SCHEDULER_INTERVAL_SECONDS`; 0 turns it off on this node).
+    public var schedulerInterval: Int = 60
 
     /// The base of links in mail.
     public var linkBase: String { publicURL.isEmpty ? "http://\(httpHost):\(httpPort)" : publicURL }

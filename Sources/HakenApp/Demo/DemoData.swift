@@ -70,9 +70,10 @@ public enum DemoData {
                                         receivedAt: noon(year.firstDay.adding(days: 30)), note: "PDFで受領").create(on: db)
         }
 
+        @discardableResult
         func dispatch(_ business: UUID, _ expert: UUID, _ institution: UUID, _ date: CivilDate, _ start: String, _ end: String,
-                      _ place: String, _ evidence: [(EvidenceKind, EvidenceStatus, String?)]) async throws {
-            guard let startTime = TimeOfDay(hhmm: start), let endTime = TimeOfDay(hhmm: end) else { return }
+                      _ place: String, _ evidence: [(EvidenceKind, EvidenceStatus, String?)]) async throws -> UUID? {
+            guard let startTime = TimeOfDay(hhmm: start), let endTime = TimeOfDay(hhmm: end) else { return nil }
             let schedule = DispatchSchedule(date: date, start: startTime, end: endTime, place: place)
             // CON-1: every dispatch rests on an in-person consultation at its institution, a week before.
             let contact = try await BusinessModel.find(business, on: db)?.contactName ?? "ご担当者"
@@ -102,6 +103,7 @@ public enum DemoData {
                                                 source: .init(actor: "demo", receivedAt: received),
                                                 checkedBy: kind == .photo && note == nil ? "demo" : nil, on: db, key: key, now: now)
             }
+            return id
         }
 
         let allDone: [(EvidenceKind, EvidenceStatus, String?)] = [
@@ -111,9 +113,14 @@ public enum DemoData {
         // Last fiscal year: the guide's example, complete and paid; and one left undone.
         try await dispatch(basona, jiro, yorozu, CivilDate(year: lastYear.startYear, month: 8, day: 21)!, "10:30", "15:00",
                            "ばそな建設 本社会議室", allDone)
-        try await dispatch(sakura, yamada, chamber, CivilDate(year: lastYear.startYear + 1, month: 2, day: 5)!, "13:00", "16:00",
-                           "さくら製菓 浅草工場", [(.startReport, .accepted, nil), (.endReport, .accepted, nil), (.photo, .accepted, nil),
-                                              (.expertReport, .accepted, nil)])
+        let undone = try await dispatch(sakura, yamada, chamber, CivilDate(year: lastYear.startYear + 1, month: 2, day: 5)!, "13:00", "16:00",
+                                        "さくら製菓 浅草工場", [(.startReport, .accepted, nil), (.endReport, .accepted, nil), (.photo, .accepted, nil),
+                                                           (.expertReport, .accepted, nil)])
+        // NOTE-2: the secretariat confirmed it outside the programme.
+        if let undone {
+            try await OutsideProgramme.decide(.confirm(reason: "最終期限までに従事証明の入力がなかったため（デモ）"), dispatchID: undone, notices: [],
+                                              by: "demo", on: db, key: key, now: now)
+        }
         // This fiscal year, around today.
         try await dispatch(basona, jiro, yorozu, today, "10:30", "15:00", "ばそな建設 第二現場事務所", [])
         try await dispatch(midori, sato, shinkin, BusinessCalendar.adding(businessDays: 0, to: today.adding(days: -10)), "09:30", "12:00",

@@ -23,6 +23,10 @@ public enum DeskQueue: String, CaseIterable, Sendable, Codable {
     case disputes
     /// DAY-4/DAY-7: declaration PDFs that arrived by mail, to record on their dispatch.
     case declarations
+    /// NOTE-1: duties past their deadline (the scheduler's escalations).
+    case overdue
+    /// NOTE-2: final deadline passed with duties undone: confirm outside the programme, or extend.
+    case outsideProposed
 
     public var japaneseName: String {
         switch self {
@@ -37,13 +41,15 @@ public enum DeskQueue: String, CaseIterable, Sendable, Codable {
         case .consents: return "写真提出の同意書"
         case .disputes: return "従事証明の異議"
         case .declarations: return "申告書（メール受信分）"
+        case .overdue: return "期限を過ぎた手続き"
+        case .outsideProposed: return "事業対象外の確認待ち"
         }
     }
 
     /// Queues of received mail (the rest are lists of dispatches' items).
     public var isMailQueue: Bool {
         switch self {
-        case .photos, .consents, .disputes: return false
+        case .photos, .consents, .disputes, .overdue, .outsideProposed: return false
         default: return true
         }
     }

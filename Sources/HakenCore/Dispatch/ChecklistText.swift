@@ -77,6 +77,8 @@ public enum ChecklistText {
         case .complete: return "すべて揃いました。専門家への謝金・旅費を支払います。"
         case .cancelled: return "この派遣は取り消されました。"
         case .outsideProgramme: return "期限までに必要な手続きが済まなかったため、事業対象外となりました。費用をご負担いただく場合があります。"
+        case .outsideProposed:
+            return "\(JapaneseDateFormat.monthDayWeekday(deadline))の期限までに必要な手続きが済んでいません。事務局が確認のうえ、事業対象外とするかどうかを決めます。"
         default:
             return "\(JapaneseDateFormat.monthDayWeekday(deadline))までにすべて済まないと事業対象外となり、費用をご負担いただく場合があります。遅れると専門家への謝金・旅費の支払いも遅れます。"
         }

@@ -15,7 +15,10 @@ public enum DispatchState: String, Codable, Sendable, CaseIterable {
     case awaitingCertification
     /// Every duty done: fee and travel expenses can be paid (NOTE-1).
     case complete
-    /// NOTE-2: the deadline passed with duties undone; outside the programme.
+    /// NOTE-2: the deadline passed with duties undone; proposed as outside the programme,
+    /// waiting for a person at the secretariat to confirm it (or extend the deadline).
+    case outsideProposed
+    /// NOTE-2: confirmed by the secretariat with a reason: outside the programme.
     case outsideProgramme
     case cancelled
 
@@ -28,6 +31,7 @@ public enum DispatchState: String, Codable, Sendable, CaseIterable {
         case .awaitingExpertReport: return "専門家報告待ち"
         case .awaitingCertification: return "従事証明待ち"
         case .complete: return "完了（支払可）"
+        case .outsideProposed: return "期限超過（事業対象外の確認待ち）"
         case .outsideProgramme: return "事業対象外"
         case .cancelled: return "取消"
         }
@@ -55,12 +59,16 @@ public struct DispatchFacts: Equatable, Sendable {
     /// and what arrives later no longer counts.
     public var deadline: CivilDate
     public var cancelled: Bool
+    /// NOTE-2: a person at the secretariat confirmed, with a reason, that it is outside the programme.
+    public var outsideConfirmed: Bool
 
-    public init(date: CivilDate, evidence: EvidenceChecklist = EvidenceChecklist(), deadline: CivilDate? = nil, cancelled: Bool = false) {
+    public init(date: CivilDate, evidence: EvidenceChecklist = EvidenceChecklist(), deadline: CivilDate? = nil, cancelled: Bool = false,
+                outsideConfirmed: Bool = false) {
         self.date = date
         self.evidence = evidence
         self.deadline = deadline ?? DispatchDeadline.standard(for: date)
         self.cancelled = cancelled
+        self.outsideConfirmed = outsideConfirmed
     }
 }
 
@@ -141,7 +149,7 @@ public enum DispatchRules {
         } else if outstanding.isEmpty {
             state = .complete
         } else if today > facts.deadline {
-            state = .outsideProgramme
+            state = facts.outsideConfirmed ? .outsideProgramme : .outsideProposed
         } else if !inReview.isEmpty {
             state = .underReview
         } else if !needsDeclarationFor.isEmpty && standings[.declaration] != .satisfied {

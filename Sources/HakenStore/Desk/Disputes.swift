@@ -14,7 +14,7 @@ public enum Disputes {
     public static func waiting(offset: Int, limit: Int, on db: Database) async throws -> [Waiting] {
         let rows = try await db.sql().raw("""
             SELECT d.id, d.business_id, d.expert_id, d.institution_id, d.consultation_id, d.date, d.start_time, d.end_time, d.place,
-                   d.deadline, d.cancelled, b.name AS business_name, x.name AS expert_name, e.note AS dispute_note, e.received_at AS disputed_at
+                   d.deadline, d.cancelled, d.outside_confirmed_at, b.name AS business_name, x.name AS expert_name, e.note AS dispute_note, e.received_at AS disputed_at
             FROM evidence e JOIN dispatches d ON d.id = e.dispatch_id JOIN businesses b ON b.id = d.business_id JOIN experts x ON x.id = d.expert_id
             WHERE e.kind = \(bind: EvidenceKind.certification.rawValue) AND e.status = \(bind: EvidenceStatus.review.rawValue)
             ORDER BY e.received_at, d.id LIMIT \(bind: limit) OFFSET \(bind: offset)

@@ -94,6 +94,8 @@ public enum MailInbox {
         counts[.photos] = try await PhotoReview.count(on: db)
         counts[.consents] = try await sql.raw("SELECT COUNT(*) AS n FROM photo_consents WHERE status = \(bind: EvidenceStatus.review.rawValue)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
+        counts[.overdue] = try await Reminders.escalationCount(on: db)
+        counts[.outsideProposed] = try await OutsideProgramme.proposedCount(on: db)
         counts[.disputes] = try await sql.raw("""
             SELECT COUNT(*) AS n FROM evidence WHERE kind = \(bind: EvidenceKind.certification.rawValue) AND status = \(bind: EvidenceStatus.review.rawValue)
             """).first()?.decode(column: "n", as: Int.self) ?? 0

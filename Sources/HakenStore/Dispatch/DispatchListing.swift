@@ -23,6 +23,8 @@ public struct DispatchRow: Sendable, Equatable {
     public var institutionName: String?
     /// CON-5: why it was cancelled (read by `one`, the dispatch's page).
     public var cancelReason: String?
+    /// NOTE-2: confirmed outside the programme by a person.
+    public var outsideConfirmed: Bool
 
     public init(_ model: DispatchModel) throws {
         id = try model.requireID()
@@ -37,6 +39,7 @@ public struct DispatchRow: Sendable, Equatable {
         deadline = model.deadline
         cancelled = model.cancelled
         cancelReason = model.cancelReason
+        outsideConfirmed = model.outsideConfirmedAt != nil
     }
 
     init(row: any SQLRow) throws {
@@ -55,6 +58,7 @@ public struct DispatchRow: Sendable, Equatable {
         expertName = try row.decode(column: "expert_name", as: String?.self)
         institutionName = try row.contains(column: "institution_name") ? row.decode(column: "institution_name", as: String?.self) : nil
         cancelReason = try row.contains(column: "cancel_reason") ? row.decode(column: "cancel_reason", as: String?.self) : nil
+        outsideConfirmed = try row.contains(column: "outside_confirmed_at") ? row.decode(column: "outside_confirmed_at", as: Date?.self) != nil : false
     }
 
     /// The schedule as the domain sees it; a row changed by hand into something unreadable
@@ -99,7 +103,7 @@ public enum DispatchListing {
     public static func one(_ id: UUID, on db: Database) async throws -> DispatchRow? {
         try await db.sql().raw("""
             SELECT d.id, d.business_id, d.expert_id, d.institution_id, d.consultation_id, d.date, d.start_time, d.end_time, d.place,
-                   d.deadline, d.cancelled, d.cancel_reason, b.name AS business_name, e.name AS expert_name, i.name AS institution_name
+                   d.deadline, d.cancelled, d.cancel_reason, d.outside_confirmed_at, b.name AS business_name, e.name AS expert_name, i.name AS institution_name
             FROM dispatches d JOIN businesses b ON b.id = d.business_id JOIN experts e ON e.id = d.expert_id
                  JOIN institutions i ON i.id = d.institution_id
             WHERE d.id = \(bind: id)
@@ -109,7 +113,7 @@ public enum DispatchListing {
     public static func page(_ scope: Scope, offset: Int, limit: Int, on db: Database) async throws -> [DispatchRow] {
         let select: SQLQueryString = """
             SELECT d.id, d.business_id, d.expert_id, d.institution_id, d.consultation_id, d.date, d.start_time, d.end_time, d.place,
-                   d.deadline, d.cancelled, b.name AS business_name, e.name AS expert_name
+                   d.deadline, d.cancelled, d.outside_confirmed_at, b.name AS business_name, e.name AS expert_name
             FROM dispatches d JOIN businesses b ON b.id = d.business_id JOIN experts e ON e.id = d.expert_id
             """
         let query: SQLQueryString = scope.filter.map {

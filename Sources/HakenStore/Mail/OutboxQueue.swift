@@ -21,6 +21,8 @@ public enum Outbox {
         case dispatchNotice = "dispatch-notice"
         /// #11: the secretariat decided something about the business's report, photo or declaration.
         case deskNotice = "desk-notice"
+        /// NOTE-1: a deadline is near (to the person in charge, a copy to the institution).
+        case reminder
     }
 
     /// A row of the queue before it is inserted. The message is rendered once here, so a

@@ -17,6 +17,7 @@ public enum HakenMigrations {
         // Web sessions in the database (Fluent's own table), so several nodes share them.
         SessionRecord.migration,
         M012_SecretariatDesk(),
+        M013_Deadlines(),
     ]
 
     public static func register(on migrations: Migrations) {

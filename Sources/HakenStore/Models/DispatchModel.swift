@@ -21,6 +21,8 @@ public final class DispatchModel: Model, @unchecked Sendable {
     @Field(key: "cancelled") public var cancelled: Bool
     /// CON-5: why it was cancelled (shown to its parties).
     @OptionalField(key: "cancel_reason") public var cancelReason: String?
+    /// NOTE-2: when a person confirmed it outside the programme (the reason is in `outside_reason`).
+    @OptionalField(key: "outside_confirmed_at") public var outsideConfirmedAt: Date?
     @Children(for: \.$dispatch) public var evidence: [EvidenceModel]
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 

@@ -35,6 +35,7 @@ enum DeskLinks {
         case .photos: return "/desk/photos"
         case .consents: return "/desk/consents"
         case .disputes: return "/desk/disputes"
+        case .overdue, .outsideProposed: return "/desk/deadlines"
         default: return "/desk/mail?queue=\(queue.rawValue)"
         }
     }

@@ -65,7 +65,7 @@ enum DispatchPagesController {
         switch state {
         case .complete: return "done"
         case .underReview, .scheduled, .awaitingExpertReport, .cancelled: return "wait"
-        case .collecting, .declarationRequired, .awaitingCertification, .outsideProgramme: return "owed"
+        case .collecting, .declarationRequired, .awaitingCertification, .outsideProposed, .outsideProgramme: return "owed"
         }
     }
 
