@@ -105,7 +105,8 @@ public struct MailProcessor: Sendable {
             try await batch.evidence.record(change, source: source, audited: false, now: now)   // recorded in mail.process below
         }
         if let consent = decision.consent {
-            try await batch.recordConsent(consent, receivedAt: loaded.receivedAt, note: "メールで受信（\(loaded.facts.senderAddress ?? "")）", now: now)
+            try await batch.recordConsent(consent, receivedAt: loaded.receivedAt, note: "メールで受信（\(loaded.facts.senderAddress ?? "")）",
+                                          mailID: row.id, now: now)
         }
         batch.finish(row.id, decision: decision, problems: mail.message.problems, mtaReceivedAt: loaded.mtaReceivedAt,
                      from: row.fromAddress, subject: row.subject, now: now)

@@ -205,9 +205,9 @@ public final class MailBatch: @unchecked Sendable {
     // MARK: - Writes
 
     /// AFT-1: a consent candidate; an accepted consent for the year stays as it is.
-    public func recordConsent(_ consent: ConsentChange, receivedAt: Date, note: String, now: Date) async throws {
+    public func recordConsent(_ consent: ConsentChange, receivedAt: Date, note: String, mailID: UUID? = nil, now: Date) async throws {
         try await PhotoConsents.recordCandidate(businessID: consent.businessID, fiscalYear: consent.fiscalYear, receivedAt: receivedAt,
-                                                note: note, source: "mail", on: db)
+                                                note: note, source: "mail", mailID: mailID, on: db)
     }
 
     /// The mail's outcome, on its row (written by `flush`, one UPDATE for the batch).

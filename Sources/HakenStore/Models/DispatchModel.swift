@@ -92,6 +92,8 @@ public final class PhotoConsentModel: Model, @unchecked Sendable {
     @OptionalField(key: "file_path") public var filePath: String?
     /// `mail`, `institution` (its page), `post` (recorded by the secretariat).
     @OptionalField(key: "source") public var source: String?
+    /// AFT-1: the mail it came in (its PDF is that mail's attachment).
+    @OptionalField(key: "source_mail_id") public var sourceMailID: UUID?
 
     public init() {}
 

@@ -3,9 +3,10 @@ import HakenCore
 import HakenStore
 import Vapor
 
-/// AFT-1: `/desk/consents`, the photo consents waiting for the secretariat (mailed PDFs, scans
-/// an institution sent): accept one (it covers every dispatch of that business's fiscal year)
-/// or reject it with the reason. The secretariat's desk (#11) grows from here.
+/// AFT-1: `/desk/consents`, the photo-consent register by business and fiscal year (1 April
+/// boundary): the candidates waiting (mailed PDFs — the mail is linked — and scans an
+/// institution sent) to accept or reject with a reason, the paper originals that came by post
+/// recorded by hand with the day they arrived, and the whole register of a fiscal year.
 enum ConsentRegisterController {
     struct Row: Encodable {
         var id: String
@@ -15,39 +16,75 @@ enum ConsentRegisterController {
         var source: String
         var note: String
         var file: String?
+        var mail: String?
+        var status: String
     }
 
-    struct Page: Encodable { var rows: [Row] }
+    struct YearOption: Encodable {
+        var value: Int
+        var label: String
+        var selected: Bool
+    }
+
+    struct Page: Encodable {
+        var rows: [Row]
+        var register: [Row]
+        var years: [YearOption]
+        var year: Int
+        var form: FormState
+    }
+
+    static func row(_ entry: PhotoConsents.Entry) -> Row {
+        let year = FiscalYear(startYear: entry.fiscalYear)
+        return Row(id: entry.id.apiString, business: entry.businessName, year: "\(year.label)（\(year.eraLabel)）", received: DeskLinks.time(entry.receivedAt),
+                   source: entry.sourceName, note: entry.note ?? "", file: entry.filePath == nil ? nil : "/desk/consents/\(entry.id.apiString)/file",
+                   mail: entry.mailID.map { "/desk/mail/\($0.apiString)" }, status: entry.status.japaneseName)
+    }
+
+    static func page(_ req: Request, form: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let current = FiscalYear(containing: req.application.hakenClock.today).startYear
+        let chosen = req.query[Int.self, at: "year"].flatMap { (current - 10...current + 1).contains($0) ? $0 : nil } ?? current
+        let waiting = try await PhotoConsents.register(on: req.db).filter { $0.status == .review }.map(row)
+        let register = try await PhotoConsents.register(fiscalYear: chosen, on: req.db).map(row)
+        let years = (current - 5...current).reversed().map { YearOption(value: $0, label: FiscalYear(startYear: $0).label, selected: $0 == chosen) }
+        return try await req.page("desk-consents", title: "写真提出の同意書", Page(rows: waiting, register: register, years: years, year: chosen, form: form),
+                                  status: status)
+    }
 
     static func show(req: Request) async throws -> Response {
         _ = try req.signedIn()
         try req.authorize(.manage, .secretariatDesk)
-        let rows = try await PhotoConsents.waiting(on: req.db).compactMap { listed -> Row? in
-            guard let id = listed.consent.id else { return nil }
-            let year = FiscalYear(startYear: listed.consent.fiscalYear)
-            let received = listed.consent.receivedAt.map { TokyoClock.local(secondsSince1970: $0.timeIntervalSince1970) }
-            return Row(id: id.apiString, business: listed.businessName, year: "\(year.label)（\(year.eraLabel)）",
-                       received: received.map(JapaneseDateFormat.dateTime) ?? "—",
-                       source: listed.consent.source == "institution" ? "支援機関から" : "メールで",
-                       note: listed.consent.note ?? "", file: listed.consent.filePath == nil ? nil : "/desk/consents/\(id.apiString)/file")
-        }
-        return try await req.page("desk-consents", title: "写真提出の同意書（確認待ち）", Page(rows: rows))
+        return try await page(req, form: FormState())
     }
 
     static func decide(req: Request) async throws -> Response {
         _ = try req.signedIn()
         let principal = try req.authorize(.manage, .secretariatDesk)
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("同意書") }
-        let accept = (try? req.content.get(String.self, at: "decision")) == "accept"
-        let reason = ((try? req.content.get(String.self, at: "reason")) ?? "").trimmingWhitespace
-        if !accept && reason.isEmpty { return req.seeOther("/desk/consents", flash: "不受理にするときは理由を入力してください。") }
+        let input = ConsentDeskActions.DecisionInput(decision: try? req.content.get(String.self, at: "decision"),
+                                                     reason: try? req.content.get(String.self, at: "reason"))
         do {
-            try await PhotoConsents.decide(id, accept: accept, reason: reason.isEmpty ? nil : String(reason.prefix(1000)), by: principal.actor,
-                                           on: req.db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
-        } catch PhotoConsents.DecisionProblem.notWaiting {
-            return req.seeOther("/desk/consents", flash: "この同意書は既に確認済みです。")
+            let accepted = try await ConsentDeskActions.decide(input, id: req.parameters.get("id"), principal: principal, req: req)
+            return req.seeOther("/desk/consents", flash: accepted ? "同意書を受理しました。" : "同意書を不受理にしました。")
+        } catch let error as APIError where error.status != .notFound {
+            return req.seeOther("/desk/consents", flash: error.reason)
         }
-        return req.seeOther("/desk/consents", flash: accept ? "同意書を受理しました。" : "同意書を不受理にしました。")
+    }
+
+    static func recordByPost(req: Request) async throws -> Response {
+        _ = try req.signedIn()
+        let principal = try req.authorize(.manage, .secretariatDesk)
+        let values = req.formValues(["business", "receivedOn", "from", "note"])
+        let input = ConsentDeskActions.PostInput(business: values["business"], receivedOn: values["receivedOn"], from: values["from"], note: values["note"])
+        do {
+            let done = try await ConsentDeskActions.recordByPost(input, principal: principal, req: req)
+            return req.seeOther("/desk/consents?year=\(done.year.startYear)", flash: "\(done.business)の\(done.year.label)の同意書（郵送）を受理として記録しました。")
+        } catch {
+            guard let (failure, status) = formFailure(error) else {
+                if let api = error as? APIError { return req.seeOther("/desk/consents", flash: api.reason) }
+                throw error
+            }
+            return try await page(req, form: FormState(values: values, failure: failure, order: ["business", "receivedOn", "from", "note"]), status: status)
+        }
     }
 
     /// The scan or PDF itself, for the secretariat only.
@@ -56,11 +93,6 @@ enum ConsentRegisterController {
         try req.authorize(.manage, .secretariatDesk)
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)), let consent = try await PhotoConsentModel.find(id, on: req.db),
               let path = consent.filePath else { throw APIError.notFound("同意書のファイル") }
-        let bytes = try BlobStore(root: req.application.haken.configuration.store.blobDirectory).read(path)
-        let response = Response(status: .ok, body: .init(data: Data(bytes)))
-        let types: [String: HTTPMediaType] = ["pdf": .pdf, "jpg": .jpeg, "png": .png, "heic": HTTPMediaType(type: "image", subType: "heic")]
-        response.headers.contentType = types[String(path.split(separator: ".").last ?? "")] ?? .binary
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline")
-        return response
+        return DeskAPIController.fileResponse(try MailDeskActions.blobs(req).read(path), name: "consent")
     }
 }

@@ -37,6 +37,8 @@ enum InboxPageController {
         var queues: [Option]
         var heading: String
         var queueParam: String
+        /// The same list as CSV (the page's filters).
+        var csv: String
     }
 
     static func list(req: Request) async throws -> Response {
@@ -64,7 +66,10 @@ enum InboxPageController {
             q: filter.text ?? "", from: filter.from?.iso ?? "", to: filter.to?.iso ?? "",
             statuses: MailStatus.allCases.map { Option(value: $0.rawValue, label: $0.japaneseName, selected: filter.status == $0) },
             queues: DeskQueue.allCases.filter(\.isMailQueue).map { Option(value: $0.rawValue, label: $0.japaneseName, selected: filter.queue == $0) },
-            heading: filter.queue?.japaneseName ?? "受信メール", queueParam: filter.queue?.rawValue ?? "")
+            heading: filter.queue?.japaneseName ?? "受信メール", queueParam: filter.queue?.rawValue ?? "",
+            csv: "/desk/mail.csv?" + (req.url.query.map { URLComponents(string: "?" + $0)?.queryItems ?? [] } ?? [])
+                .filter { $0.name != "page" && $0.name != "per" }.map { "\($0.name)=\($0.value?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                .joined(separator: "&"))
         return try await req.page("desk-inbox", title: page.heading, page)
     }
 
