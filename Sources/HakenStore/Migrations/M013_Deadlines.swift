@@ -27,6 +27,8 @@ struct M013_Deadlines: AsyncMigration {
             .create()
         // AFT-1: a consent that came by mail points at its mail (the PDF is there).
         try await database.addColumns(PhotoConsentModel.schema, [("source_mail_id", .uuid)])
+        // NOTE-3: a dispatch's audit trail is read by its subjects.
+        try await database.createIndex("audit_log_subject", on: AuditEntryModel.schema, "subject", "seq")
         try await database.createIndex("reminders_stage", on: Reminders.table, "stage", "resolved_at")
         try await database.createIndex("dispatches_deadline_check", on: DispatchModel.schema, "deadline_checked_at", "deadline")
         try await database.createIndex("dispatches_outside_proposed", on: DispatchModel.schema, "outside_proposed_at", "outside_confirmed_at")

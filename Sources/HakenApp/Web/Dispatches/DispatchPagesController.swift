@@ -92,6 +92,14 @@ enum DispatchPagesController {
         var cancelReason: String?
         /// AFT-1: the institution may send the year's consent for the business.
         var consentLink: String?
+        /// The secretariat's desk for this dispatch (#11).
+        var desk: DeskLinks?
+    }
+
+    struct DeskLinks: Encodable {
+        var declarations: String
+        var audit: String
+        var photo: String?
     }
 
     struct ExpertReportFacts: Encodable {
@@ -137,7 +145,10 @@ enum DispatchPagesController {
             cancelAction: institutionActs && DispatchChange.cancelRefusal(facts, today: today) == nil ? "/dispatches/\(id)/cancel" : nil,
             cancelReason: dispatch.cancelled ? (dispatch.cancelReason ?? "（理由の記録なし）") : nil,
             consentLink: institutionActs && [.missing, .rejected].contains(facts.evidence.status(.photoConsent))
-                ? "/businesses/\(dispatch.businessID.apiString)/consent" : nil)
+                ? "/businesses/\(dispatch.businessID.apiString)/consent" : nil,
+            desk: principal.may(.manage, .secretariatDesk)
+                ? DeskLinks(declarations: "/desk/dispatches/\(id)/declarations", audit: "/desk/dispatches/\(id)/audit",
+                            photo: facts.evidence.status(.photo) == .missing ? nil : "/desk/photos/\(id)") : nil)
         return try await req.page("dispatch", title: "派遣 \(page.date) \(page.business)", page)
     }
 
