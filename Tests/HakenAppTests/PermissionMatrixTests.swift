@@ -79,6 +79,8 @@ import Vapor
         Route(name: "desk deadlines CSV", path: { _, _ in "/desk/deadlines.csv" }, api: false, expected: secretariatOnly),
         Route(name: "desk consents CSV", path: { _, _ in "/desk/consents.csv" }, api: false, expected: secretariatOnly),
         Route(name: "API consent register", path: { _, _ in "/api/v1/desk/consents" }, api: true, expected: secretariatOnly),
+        Route(name: "desk dashboard", path: { _, _ in "/desk/dashboard" }, api: false, expected: secretariatOnly),
+        Route(name: "API dashboard", path: { _, _ in "/api/v1/desk/dashboard" }, api: true, expected: secretariatOnly),
         Route(name: "desk audit", path: { _, _ in "/desk/audit" }, api: false, expected: secretariatOnly),
         Route(name: "desk dispatch audit", path: { _, d in "/desk/dispatches/\(d)/audit" }, api: false, expected: secretariatOnly),
         Route(name: "API audit", path: { _, _ in "/api/v1/audit" }, api: true, expected: secretariatOnly),

@@ -183,3 +183,34 @@ import Testing
         #expect(throws: MailRuling.Refusal.self) { try DisputeRuling.decide(.accept, reason: "x", current: .accepted) }
     }
 }
+
+/// The fiscal year at a glance (#11).
+@Suite struct YearSummaryTests {
+    @Test("The year's dispatches by state, institution and month (April first), and days to payable with the median")
+    func summary() {
+        let year = FiscalYear(startYear: 2019)
+        func item(_ iso: String, _ institution: String, complete: Bool, doneAfter days: Int = 10) -> YearSummary.Item {
+            let date = CivilDate(iso: iso)!
+            var evidence = EvidenceChecklist()
+            if complete {
+                for kind in EvidenceKind.allCases where kind != .declaration {
+                    evidence[kind] = EvidenceItem(status: .accepted, receivedAt: LocalDateTime(date: date.adding(days: kind == .certification ? days : 0),
+                                                                                           time: TimeOfDay(hhmm: "10:00")!))
+                }
+            }
+            return YearSummary.Item(facts: DispatchFacts(date: date, evidence: evidence), institution: institution)
+        }
+        let summary = YearSummary(year: year, items: [item("2019-04-10", "A", complete: true, doneAfter: 5), item("2019-04-20", "B", complete: true, doneAfter: 25),
+                                                       item("2020-03-02", "A", complete: false), item("2020-04-01", "A", complete: true),
+                                                       item("2020-03-03", "A", complete: true, doneAfter: 12)],
+                                  today: CivilDate(iso: "2020-03-05")!)
+        #expect(summary.total == 4)   // 2020-04-01 is the next fiscal year
+        #expect(summary.byMonth.first == YearSummary.Count(label: "4月", count: 2, complete: 0))
+        #expect(summary.byMonth.last == YearSummary.Count(label: "3月", count: 2, complete: 0))
+        #expect(summary.byInstitution.first == YearSummary.Count(label: "A", count: 3, complete: 2))
+        #expect(summary.byState.map(\.label).contains("完了（支払可）"))
+        #expect(summary.daysToPayable.map(\.count) == [1, 1, 1, 0, 0])
+        #expect(summary.medianDaysToPayable == 12)
+        #expect(summary.outstanding.contains { $0.label == EvidenceKind.startReport.japaneseName })
+    }
+}

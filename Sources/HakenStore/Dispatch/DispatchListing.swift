@@ -123,6 +123,20 @@ public enum DispatchListing {
     }
 }
 
+extension DispatchListing {
+    /// A fiscal year's dispatches, by day, a page at a time, with the institution's name.
+    public static func inYear(_ year: FiscalYear, offset: Int, limit: Int, on db: Database) async throws -> [DispatchRow] {
+        try await db.sql().raw("""
+            SELECT d.id, d.business_id, d.expert_id, d.institution_id, d.consultation_id, d.date, d.start_time, d.end_time, d.place,
+                   d.deadline, d.cancelled, d.outside_confirmed_at, b.name AS business_name, e.name AS expert_name, i.name AS institution_name
+            FROM dispatches d JOIN businesses b ON b.id = d.business_id JOIN experts e ON e.id = d.expert_id
+                 JOIN institutions i ON i.id = d.institution_id
+            WHERE d.date >= \(bind: year.firstDay.iso) AND d.date <= \(bind: year.lastDay.iso)
+            ORDER BY d.date, d.id LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """).all().map(DispatchRow.init(row:))
+    }
+}
+
 extension DispatchSchedule {
     /// A schedule as stored (text columns), or an error naming the dispatch.
     static func stored(date: String, start: String, end: String, place: String, dispatch id: UUID?) throws -> DispatchSchedule {

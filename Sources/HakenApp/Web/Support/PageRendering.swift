@@ -101,6 +101,7 @@ extension Request {
             link("/desk/photos", "写真の確認")
             link("/desk/consents", "同意書の確認")
             link("/desk/deadlines", "期限の管理")
+            link("/desk/dashboard", "年度の概況")
             link("/desk/audit", "監査ログ")
             link("/desk/invitations", "招待")
         }
