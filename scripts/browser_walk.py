@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""The browser suite (#10): a real headless Chromium walks one whole dispatch as four people
-against `hakendesk serve --demo`, with report mail sent over real SMTP and the outgoing mail
-caught by an aiosmtpd relay:
+"""The browser suite (#10, #11): a real headless Chromium walks one whole dispatch as four
+people against `hakendesk serve --demo`, with report mail sent over real SMTP and the outgoing
+mail caught by an aiosmtpd relay:
 
   business signs up (mailed link) and registers its details → institution staff record the
   consultation (with a real JPEG) and file the dispatch → the business's today page carries
-  the right mailto: subject → the start and end reports (with the photo) are mailed over SMTP
-  → the page shows them without a reload → the business mails its photo consent → the expert
-  files the report → the business certifies through the mailed link → the secretariat accepts
-  the consent → the dispatch is complete.
+  the right mailto: subject → the start report is typed by hand and matches nothing; the end
+  report and the photo come from a phone nobody registered → the page shows them waiting
+  without a reload → the business mails its photo consent → the expert files the report →
+  the business certifies through the mailed link → at the secretariat's desk: the unmatched
+  start report is assigned by hand, the phone's report accepted, the consent accepted, the
+  photo rejected and the declaration that replaces it recorded → the dispatch is complete.
+  Another dispatch, past its final deadline, is confirmed outside the programme; the inbox is
+  searched and exported as CSV, read back as UTF-8 with BOM and as CP932.
 
 Every page visited is checked with axe-core 4 (WCAG 2.x A/AA and best practices): zero
 serious or critical violations. Screenshots at phone (375 px) and desktop (1280 px) widths go
@@ -17,6 +21,7 @@ to var/screenshots/.
 usage: browser_walk.py path/to/hakendesk
 """
 import asyncio
+import csv
 import datetime
 import email
 import email.message
@@ -29,6 +34,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 
 from aiosmtpd.controller import Controller
 from axe_selenium_python import Axe
@@ -45,6 +51,8 @@ TOKYO = datetime.timezone(datetime.timedelta(hours=9))
 PASSWORD = "demo-pass-2026"
 BUSINESS_MAIL = "tanaka@hinode-kogyo.example.jp"
 BUSINESS_PASSWORD = "hinode-pass-2026"
+PHONE = "tanaka.genba@ezweb.ne.jp"
+SECRETARIAT = "jimukyoku@haken-demo.example.jp"
 checks = Checks("browser")
 SHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var", "screenshots")
 
@@ -174,9 +182,9 @@ def send_consent(smtp_port, secretariat):
         client.send_message(message, from_addr=BUSINESS_MAIL, to_addrs=[secretariat])
 
 
-def send_report(smtp_port, secretariat, subject, photo=None):
+def send_report(smtp_port, secretariat, subject, photo=None, sender=BUSINESS_MAIL):
     message = email.message.EmailMessage()
-    message["From"] = BUSINESS_MAIL
+    message["From"] = sender
     message["To"] = secretariat
     message["Subject"] = subject
     message["Date"] = email.utils.formatdate(localtime=True)
@@ -185,7 +193,7 @@ def send_report(smtp_port, secretariat, subject, photo=None):
     if photo:
         message.add_attachment(photo, maintype="image", subtype="jpeg", filename="shien.jpg")
     with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as client:
-        client.send_message(message, from_addr=BUSINESS_MAIL, to_addrs=[secretariat])
+        client.send_message(message, from_addr=sender, to_addrs=[secretariat])
 
 
 def wait_for(driver, condition, seconds=60):
@@ -280,15 +288,16 @@ def main(binary):
         expected = {f"日の出工業/専門家次郎/{t.month}月{t.day}日 {t:%H:%M}" for t in (minute, minute - datetime.timedelta(minutes=1))}
         checks.check("the start button opens mail to the secretariat with the subject filled in",
                      parsed.scheme == "mailto" and parsed.path == secretariat and subject in expected, f"{href} → {subject}")
-        send_report(smtp_port, secretariat, subject)
+        # Typed by hand instead of through the button: a subject that is not a report (DEC-8).
+        send_report(smtp_port, secretariat, "日の出工業です。支援を開始しました")
         status = lambda kind: driver.find_element(By.CSS_SELECTOR, f"[data-item={kind}]").text
-        checks.check("the page shows the start report once processed, without a reload",
-                     wait_for(driver, lambda: status("startReport") == "受理"), status("startReport"))
         end_subject = f"日の出工業/専門家次郎/{end.month}月{end.day}日 {end:%H:%M}"
-        send_report(smtp_port, secretariat, end_subject, photo=photo_jpeg())
-        checks.check("the end report and the photo riding on it show as received",
-                     wait_for(driver, lambda: status("endReport") == "受理" and status("photo") == "受理"),
+        # DEC-7: the end report and the photo from a phone nobody registered.
+        send_report(smtp_port, secretariat, end_subject, photo=photo_jpeg(), sender=PHONE)
+        checks.check("the phone's end report and photo show as waiting for the secretariat, without a reload",
+                     wait_for(driver, lambda: status("endReport") == "確認中" and status("photo") == "確認中"),
                      f"{status('endReport')} / {status('photo')}")
+        checks.check("the hand-typed start report is not counted yet", status("startReport") == "未提出", status("startReport"))
         walk.look("today-reported")
         # AFT-1: the year's photo consent, mailed as a PDF; the secretariat checks it below.
         send_consent(smtp_port, secretariat)
@@ -320,15 +329,89 @@ def main(binary):
         walk.go(certify)
         checks.check("the link works once", "既に入力されています" in walk.text())
 
-        # 6. The secretariat accepts the year's photo consent (AFT-1).
-        walk.sign_in("jimukyoku@haken-demo.example.jp")
+        # 6. The secretariat's desk (#11): every queue of the day's mail decided.
+        walk.sign_in(SECRETARIAT)
+        walk.go("/desk")
+        walk.look("desk-home")
+        # DEC-8: the hand-typed start report, assigned by hand to the best-ranked dispatch.
+        walk.go("/desk/mail?queue=unmatched")
+        checks.check("the hand-typed mail waits in the unmatched queue",
+                     wait_for(driver, lambda: (driver.refresh() or True) and "支援を開始しました" in walk.text(), seconds=30), walk.text()[:300])
+        walk.look("desk-unmatched")
+        walk.click_and_wait(driver.find_element(By.XPATH, "//tr[contains(., '支援を開始しました')]//a"))
+        walk.look("desk-mail-unmatched")
+        checks.check("its best candidate is the dispatch, with the reasons",
+                     "差出人はこの事業者の登録アドレス" in walk.text() and "日の出工業" in walk.text(), walk.text()[:400])
+        driver.find_element(By.CSS_SELECTOR, "input[name=kind][value=startReport]").click()
+        walk.fill({"reason": "件名の書式違い（手入力）"})
+        walk.submit("割り当てる")
+        checks.check("the mail is assigned as the start report", "記録しました" in walk.text(), walk.text()[:300])
+        # DEC-7: the phone's report, accepted; the business is told to register the phone.
+        walk.go("/desk/mail?queue=unknownSender")
+        walk.click_and_wait(driver.find_element(By.XPATH, f"//tr[contains(., '{PHONE}')]//a"))
+        walk.look("desk-mail-review")
+        walk.submit("受理する")
+        checks.check("the phone's report is accepted", "記録しました" in walk.text(), walk.text()[:300])
+        checks.check("the business is told its phone's report was accepted",
+                     wait_for(driver, lambda: any(BUSINESS_MAIL in m["To"] and "報告を受理しました" in m["Subject"] for m in relay.messages), 30))
+        # AFT-1: the year's photo consent.
         walk.go("/desk/consents")
         checks.check("the mailed consent waits for the secretariat",
                      wait_for(driver, lambda: (driver.refresh() or True) and "日の出工業" in walk.text(), seconds=30), walk.text()[:300])
         walk.look("desk-consents")
-        section = driver.find_element(By.XPATH, "//section[.//h2[contains(., '日の出工業')]]")
+        section = driver.find_element(By.XPATH, "//section[.//h3[contains(., '日の出工業')]]")
         walk.click_and_wait(section.find_element(By.XPATH, ".//button[normalize-space(.)='受理する']"))
         checks.check("the consent is accepted", "同意書を受理しました" in walk.text(), walk.text()[:200])
+        # DAY-5: the photo, checked and rejected (the consulted person is not in it).
+        dispatch_id = dispatch_url.rstrip("/").split("/")[-1]
+        walk.go(f"/desk/photos/{dispatch_id}")
+        walk.look("desk-photo")
+        checks.check("the photo is shown beside the consultation photo and the consulted person",
+                     len(driver.find_elements(By.CSS_SELECTOR, "img.photo")) == 2 and "田中 一郎" in walk.text(), walk.text()[:300])
+        driver.find_element(By.ID, "point-expertPresent").click()
+        walk.fill({"reason": "経営相談を受けた田中様が写っていません"})
+        walk.submit("不受理にする")
+        checks.check("the photo is rejected and a declaration asked for", "不受理にしました" in walk.text(), walk.text()[:300])
+        checks.check("the business is asked for the photo declaration (DAY-7)",
+                     wait_for(driver, lambda: any(BUSINESS_MAIL in m["To"] and "写真不備" in m.get_body().get_content() for m in relay.messages), 30))
+        # DAY-7: the declaration arrives on paper with all three seals.
+        walk.go(f"/desk/dispatches/{dispatch_id}/declarations")
+        walk.look("desk-declarations")
+        checks.check("the dispatch asks for the photo declaration", "写真不備" in walk.text(), walk.text()[:300])
+        driver.find_element(By.ID, "receipt-paper").click()
+        walk.fill({"receivedOn": datetime.datetime.now(TOKYO).strftime("%Y-%m-%d"), "note": "原本を郵送で受領"})
+        for seal in ("sealedByBusiness", "sealedByExpert", "sealedByInstitution"):
+            driver.find_element(By.ID, seal).click()
+        driver.find_element(By.ID, "decision-accept").click()
+        walk.submit("記録する")
+        checks.check("the declaration settles the photo", "必要な申告書がそろいました" in walk.text(), walk.text()[:300])
+        # The inbox: a Japanese substring finds the day's mail; CSV read back as Excel would.
+        walk.go("/desk/mail?q=" + urllib.parse.quote("日の出"))
+        walk.look("desk-inbox-search")
+        checks.check("the inbox finds the business's mail by a Japanese substring", "日の出工業" in walk.text(), walk.text()[:300])
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+        for encoding, codec in (("utf-8", "utf-8-sig"), ("cp932", "cp932")):
+            request = urllib.request.Request(f"{walk.base}/desk/mail.csv?encoding={encoding}", headers={"Cookie": cookie})
+            body = urllib.request.urlopen(request, timeout=30).read()
+            rows = list(csv.reader(io.StringIO(body.decode(codec), newline="")))
+            checks.check(f"the inbox CSV reads as {codec} with its header and the day's mail",
+                         rows[0][:3] == ["受信日時", "差出人", "件名"] and any("支援を開始しました" in r[2] for r in rows[1:])
+                         and (encoding != "utf-8" or body.startswith(b"\xef\xbb\xbf")), str(rows[:2]))
+        # NOTE-2: a dispatch past its final deadline, confirmed outside the programme.
+        walk.go("/desk/deadlines")
+        checks.check("the scheduler proposed the overdue dispatch",
+                     wait_for(driver, lambda: (driver.refresh() or True) and "あおば農園" in walk.text(), seconds=90), walk.text()[:300])
+        walk.look("desk-deadlines")
+        section = driver.find_element(By.XPATH, "//section[.//h3[contains(., 'あおば農園')]]")
+        section.find_element(By.TAG_NAME, "textarea").send_keys("最終期限までに専門家の報告と従事証明がなく、事業者・専門家に確認した")
+        walk.click_and_wait(section.find_element(By.XPATH, ".//button[normalize-space(.)='事業対象外と確定する']"))
+        checks.check("it is confirmed outside the programme", "事業対象外と確定し" in walk.text(), walk.text()[:300])
+        walk.go("/desk/dashboard")
+        walk.look("desk-dashboard")
+        walk.go(f"/desk/dispatches/{dispatch_id}/audit")
+        walk.look("desk-audit")
+        checks.check("the dispatch's trail holds the desk's decisions",
+                     "事務局: 派遣に割当" in walk.text() and "事務局: 写真を確認" in walk.text(), walk.text()[:300])
         walk.sign_out()
 
         # 7. Every duty is done: the dispatch is complete and its fee can be paid (NOTE-1).
@@ -337,9 +420,14 @@ def main(binary):
         walk.look("dispatch-business-complete")
         items = {li.find_element(By.CSS_SELECTOR, ".what").text: li.find_element(By.CSS_SELECTOR, ".status").text
                  for li in driver.find_elements(By.CSS_SELECTOR, ".checklist li")}
-        checks.check("start, end, photo, consent, expert's report and certification are all accepted",
-                     len(items) == 6 and all(v == "受理" for v in items.values()), str(items))
+        checks.check("every item is done, the rejected photo replaced by the accepted declaration",
+                     items.get("支援状況写真") == "不受理" and items.get("支援実施申告書兼再発防止誓約書") == "受理"
+                     and all(v == "受理" for k, v in items.items() if k not in ("支援状況写真",)), str(items))
         checks.check("the dispatch is complete", "完了（支払可）" in walk.text(), walk.text()[:200])
+        walk.sign_out()
+        walk.sign_in(SECRETARIAT)
+        walk.go("/dispatches")
+        checks.check("the other dispatch is outside the programme", "事業対象外" in walk.text(), walk.text()[:300])
         print(f"  ({walk.pages} pages checked with axe-core; screenshots in {SHOTS})")
     finally:
         driver.quit()

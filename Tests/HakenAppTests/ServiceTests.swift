@@ -37,20 +37,20 @@ import VaporTesting
             let first = try await DemoData.load(on: app.db, today: today, now: Date(), key: app.haken.auditKey)
             let second = try await DemoData.load(on: app.db, today: today, now: Date(), key: app.haken.auditKey)
             #expect(first.created && !second.created)
-            #expect(second.dispatches == 7)
+            #expect(second.dispatches == 8)
             let list = try await app.call(.GET, "api/v1/dispatches?per=50")
             let states = Set((list["items"] as? [[String: Any]] ?? []).compactMap { $0["state"] as? String })
             #expect(states == ["scheduled", "collecting", "underReview", "declarationRequired", "awaitingExpertReport",
-                               "outsideProgramme", "complete"])
+                               "outsideProposed", "outsideProgramme", "complete"])
             let basona = try await BusinessModel.query(on: app.db).filter(\.$name == "ばそな建設").first()
             #expect(basona?.mobileEmail == "basona.genba@docomo.ne.jp")
             #expect(basona?.mobileVerifiedAt != nil)   // DEC-10: the demo's site phone is verified
-            // NOTE-3: seven consultations, seven dispatches and each demo evidence item (17) are in the chain.
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "evidence.record").count() == 17)
+            // NOTE-3: eight consultations, eight dispatches and each demo evidence item (20) are in the chain.
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "evidence.record").count() == 20)
             // DAY-5: one demo photo waits for the secretariat's check.
             #expect(try await PhotoReview.count(on: app.db) == 1)
             #expect(try await DispatchModel.query(on: app.db).filter(\.$consultation.$id == nil).count() == 0)   // CON-1
-            #expect(try await AuditLog.verify(on: app.db, key: app.haken.auditKey) == .intact(entries: 32))
+            #expect(try await AuditLog.verify(on: app.db, key: app.haken.auditKey) == .intact(entries: 37))
         }
     }
 

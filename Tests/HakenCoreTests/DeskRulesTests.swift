@@ -82,6 +82,10 @@ import Testing
         let photo = try MailRuling.assign(mailStatus: .unmatched, kind: .photo, received: Self.at("19:00"), report: nil, photoFile: "files/p.jpg",
                                           dispatch: certified, cancelled: false, reason: nil)
         #expect(photo.evidence.first?.status == .late && photo.evidence.first?.file == "files/p.jpg")
+        // A photo that arrived before the certification is not late because a person accepts it after.
+        let early = try MailRuling.review(.accept, mailStatus: .review, received: Self.at("15:10"), report: nil, dispatch: certified,
+                                          owned: [.photo: RecordedEvidence(status: .review, trust: .unknownMobile)], reason: nil)
+        #expect(early.evidence.first?.status == .accepted)
         #expect(throws: MailRuling.Refusal.reasonRequired) { try MailRuling.dismiss(mailStatus: .unmatched, reason: "") }
         #expect(try MailRuling.dismiss(mailStatus: .unmatched, reason: "広告").mailStatus == .dismissed)
         #expect(throws: MailRuling.Refusal.notDecidable(.matched)) { try MailRuling.dismiss(mailStatus: .matched, reason: "広告") }
@@ -109,19 +113,19 @@ import Testing
     func photoCheck() throws {
         #expect(throws: PhotoCheck.Refusal.pointsUnconfirmed([.atSupportSite])) {
             try PhotoCheck.decide(.accept, confirmed: [.consultedPersonPresent, .expertPresent, .facesRecognisable], reason: nil,
-                                  current: .accepted, certificationEntered: false)
+                                  current: .accepted, arrivedAfterCertification: false)
         }
-        let accepted = try PhotoCheck.decide(.accept, confirmed: Set(PhotoCheck.Point.allCases), reason: nil, current: .review, certificationEntered: false)
+        let accepted = try PhotoCheck.decide(.accept, confirmed: Set(PhotoCheck.Point.allCases), reason: nil, current: .review, arrivedAfterCertification: false)
         #expect(accepted.status == .accepted)
         #expect(try PhotoCheck.decide(.accept, confirmed: Set(PhotoCheck.Point.allCases), reason: nil, current: .late,
-                                      certificationEntered: true).status == .late)
+                                      arrivedAfterCertification: true).status == .late)
         #expect(throws: PhotoCheck.Refusal.reasonRequired) {
-            try PhotoCheck.decide(.reject, confirmed: [], reason: nil, current: .accepted, certificationEntered: false)
+            try PhotoCheck.decide(.reject, confirmed: [], reason: nil, current: .accepted, arrivedAfterCertification: false)
         }
-        let rejected = try PhotoCheck.decide(.reject, confirmed: [.expertPresent], reason: "逆光で顔が見えない", current: .accepted, certificationEntered: false)
+        let rejected = try PhotoCheck.decide(.reject, confirmed: [.expertPresent], reason: "逆光で顔が見えない", current: .accepted, arrivedAfterCertification: false)
         #expect(rejected.status == .rejected && rejected.note.contains("顔が判別できる") && rejected.note.contains("逆光"))
         #expect(throws: PhotoCheck.Refusal.nothingToCheck) {
-            try PhotoCheck.decide(.accept, confirmed: Set(PhotoCheck.Point.allCases), reason: nil, current: .missing, certificationEntered: false)
+            try PhotoCheck.decide(.accept, confirmed: Set(PhotoCheck.Point.allCases), reason: nil, current: .missing, arrivedAfterCertification: false)
         }
     }
 

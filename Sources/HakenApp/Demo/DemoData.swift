@@ -121,6 +121,10 @@ public enum DemoData {
             try await OutsideProgramme.decide(.confirm(reason: "最終期限までに従事証明の入力がなかったため（デモ）"), dispatchID: undone, notices: [],
                                               by: "demo", on: db, key: key, now: now)
         }
+        // Last fiscal year too: the expert never filed the report; past its deadline, proposed as
+        // outside the programme for the secretariat to confirm or extend (NOTE-2).
+        try await dispatch(aoba, sato, yorozu, CivilDate(year: lastYear.startYear + 1, month: 2, day: 20)!, "10:00", "12:00",
+                           "あおば農園 選果場", [(.startReport, .accepted, nil), (.endReport, .accepted, nil), (.photo, .accepted, nil)])
         // This fiscal year, around today.
         try await dispatch(basona, jiro, yorozu, today, "10:30", "15:00", "ばそな建設 第二現場事務所", [])
         try await dispatch(midori, sato, shinkin, BusinessCalendar.adding(businessDays: 0, to: today.adding(days: -10)), "09:30", "12:00",
@@ -132,7 +136,7 @@ public enum DemoData {
                            [(.startReport, .review, "登録外の携帯アドレスから受信（DEC-7）"), (.endReport, .accepted, nil),
                             (.photo, .accepted, "事務局の確認待ち")])
 
-        return Summary(created: true, businesses: 4, dispatches: 7)
+        return Summary(created: true, businesses: 4, dispatches: 8)
     }
 
     private static func at(_ date: CivilDate, _ time: TimeOfDay, plusMinutes minutes: Int) -> Date {

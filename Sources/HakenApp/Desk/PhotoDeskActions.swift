@@ -31,10 +31,12 @@ enum PhotoDeskActions {
         }
         let confirmed = Set((input.confirmed ?? []).compactMap(PhotoCheck.Point.init(rawValue:)))
         let record = try await DispatchRecords.records(for: [detail.dispatch], on: req.db)[detail.dispatch.id]
-        let certified = record.map { DispatchRules.certificationEntered($0.facts.evidence) } ?? false
+        let received = detail.receivedAt.map { TokyoClock.local(secondsSince1970: $0.timeIntervalSince1970) }
+        let afterCertification = record.map { PhotoCheck.arrivedAfterCertification(received, checklist: $0.facts.evidence) } ?? false
         let outcome: PhotoCheck.Outcome
         do {
-            outcome = try PhotoCheck.decide(verdict, confirmed: confirmed, reason: input.reason, current: detail.status, certificationEntered: certified)
+            outcome = try PhotoCheck.decide(verdict, confirmed: confirmed, reason: input.reason, current: detail.status,
+                                            arrivedAfterCertification: afterCertification)
         } catch {
             switch error {
             case .pointsUnconfirmed: throw APIError.field("confirmed", code: "unconfirmed", message: error.message)

@@ -139,7 +139,9 @@ public enum MailRuling {
             case .outsideWindow: return .late
             }
         case .photo:
-            return DispatchRules.certificationEntered(dispatch.checklist) ? .late : .accepted
+            // AFT-3: late only if it arrived after the certification was entered — a person
+            // accepting it later does not make it late.
+            return PhotoCheck.arrivedAfterCertification(received, checklist: dispatch.checklist) ? .late : .accepted
         default:
             return .accepted
         }

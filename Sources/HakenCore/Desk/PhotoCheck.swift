@@ -42,10 +42,17 @@ public enum PhotoCheck {
         }
     }
 
+    /// AFT-3: whether a photo received at `received` came after the certification was entered.
+    public static func arrivedAfterCertification(_ received: LocalDateTime?, checklist: EvidenceChecklist) -> Bool {
+        guard DispatchRules.certificationEntered(checklist) else { return false }
+        guard let received, let certified = checklist[.certification].receivedAt else { return true }
+        return certified < received
+    }
+
     /// `current` is the photo item as recorded; `status` on acceptance is what its timing
-    /// earned (a photo after the certification stays late: AFT-3).
+    /// earned (a photo that arrived after the certification stays late: AFT-3).
     public static func decide(_ verdict: MailRuling.Verdict, confirmed: Set<Point>, reason: String?,
-                              current: EvidenceStatus, certificationEntered: Bool) throws(Refusal) -> Outcome {
+                              current: EvidenceStatus, arrivedAfterCertification: Bool) throws(Refusal) -> Outcome {
         guard current == .accepted || current == .review || current == .late else { throw .nothingToCheck }
         let text = (reason ?? "").trimmingWhitespace
         guard text.unicodeScalars.count <= MailRuling.reasonLimit else { throw .reasonTooLong }
@@ -53,7 +60,7 @@ public enum PhotoCheck {
         case .accept:
             let missing = Point.allCases.filter { !confirmed.contains($0) }
             guard missing.isEmpty else { throw .pointsUnconfirmed(missing) }
-            let status: EvidenceStatus = current == .late || certificationEntered && current == .review ? .late : .accepted
+            let status: EvidenceStatus = current == .late || arrivedAfterCertification ? .late : .accepted
             return Outcome(status: status, note: "事務局が写真を確認（\(Point.allCases.count)項目）" + (text.isEmpty ? "" : "。\(text)"))
         case .reject:
             guard !text.isEmpty else { throw .reasonRequired }
