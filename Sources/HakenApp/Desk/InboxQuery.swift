@@ -21,7 +21,9 @@ enum InboxQuery {
             guard text.unicodeScalars.count <= maxText else {
                 throw APIError.field("q", code: "too_long", message: "検索語は\(maxText)文字以内で指定してください。", status: .badRequest)
             }
-            let trimmed = text.trimmingWhitespace
+            // Control characters (NUL among them) are never in what is searched; FTS5 refuses them.
+            let visible = String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat }))
+            let trimmed = visible.trimmingWhitespace
             filter.text = trimmed.isEmpty ? nil : trimmed
         }
         if let status = try value("status") {
@@ -45,9 +47,14 @@ enum InboxQuery {
 
     static func day(_ text: String?, _ name: String) throws -> CivilDate? {
         guard let text else { return nil }
-        guard let day = CivilDate(iso: text), (1900...2199).contains(day.year) else {
+        guard let day = CivilDate(iso: text) else {
             throw APIError.field(name, code: "invalid_date", message: "\(name) は 2026-12-01 の形の日付で指定してください。", status: .badRequest)
         }
-        return day
+        // A day beyond the calendar's range (1900–2199) filters as its nearest end: nothing was received then.
+        return min(max(day, CivilDate.calendarFirst), CivilDate.calendarLast)
     }
+}
+
+extension Unicode.GeneralCategory {
+    var isControlOrFormat: Bool { self == .control || self == .format || self == .surrogate || self == .unassigned || self == .privateUse }
 }

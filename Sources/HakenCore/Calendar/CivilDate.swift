@@ -22,6 +22,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// For dates the code itself spells (the 1st of April, 12月31日): month and day known to
     /// exist, the year whatever arithmetic gave (day numbers work for any year).
+    /// The days the calendar answers for (JapaneseHolidays.tabulatedYears).
+    public static let calendarFirst = CivilDate(known: 1900, 1, 1)
+    public static let calendarLast = CivilDate(known: 2199, 12, 31)
+
     init(known year: Int, _ month: Int, _ day: Int) {
         self.year = year
         self.month = month
