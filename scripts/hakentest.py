@@ -1,7 +1,11 @@
 """Small helpers shared by the test scripts that drive a real `hakendesk serve`."""
+import http.cookiejar
 import json
+import re
 import socket
+import subprocess
 import time
+import urllib.parse
 import urllib.request
 
 
@@ -118,3 +122,35 @@ class Checks:
         """Prints the summary line; returns the exit status."""
         print(f"{self.name}: {self.passed} passed, {self.failed} failed")
         return 0 if self.failed == 0 else 1
+
+
+# wrk's own summary has no p95: a done() hook prints the percentiles as JSON.
+WRK_PERCENTILES = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "errors": %d, "non2xx": %d, "p50": %.3f, "p95": %.3f, "p99": %.3f, "seconds": %.3f}\\n',
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.duration / 1e6))
+end
+"""
+
+
+def sign_in(port, email, password):
+    """The session cookie of a signed-in browser."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"http://127.0.0.1:{port}/login").read().decode()
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"_csrf": csrf, "email": email, "password": password, "next": "/dispatches"}).encode()
+    final = opener.open(f"http://127.0.0.1:{port}/login", data=form)
+    if "/login" in final.geturl():
+        raise SystemExit(f"could not sign in as {email}")
+    return next(c.value for c in jar if c.name == "hakendesk_session")
+
+
+def wrk(port, path, cookie, seconds, connections, script):
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", script, "-H", "Accept: text/html"]
+    if cookie:
+        command += ["-H", f"Cookie: hakendesk_session={cookie}"]
+    out = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])

@@ -13,6 +13,7 @@ public enum BenchSeed {
         var businesses: [(id: UUID, name: String, email: String)]
         var experts: [UUID: String]
         var dispatches: [(business: Int, expert: UUID, schedule: DispatchSchedule)]
+        var dispatchIDs: [UUID] = []
     }
 
     static let firstDay = CivilDate(year: 2026, month: 4, day: 1)!
@@ -75,7 +76,7 @@ public enum BenchSeed {
         try await insert(dispatchModels, on: db)
         return Seeded(businesses: businessModels.map { ($0.id!, $0.name, $0.email) },
                       experts: Dictionary(uniqueKeysWithValues: experts.map { ($0.id!, $0.name) }),
-                      dispatches: planned)
+                      dispatches: planned, dispatchIDs: dispatchModels.map { $0.id! })
     }
 
     /// Queues `count` report mails the way intake does (raw bytes in the row, a

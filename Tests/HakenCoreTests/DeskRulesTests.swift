@@ -109,6 +109,17 @@ import Testing
         #expect(AssignmentCandidates.rank(mail, among: []).isEmpty)
     }
 
+    @Test("#11: a processed mail waits in the queues its status, flags and lateness name; a consent in the register instead")
+    func queueMembership() {
+        #expect(DeskQueue.queues(status: .unmatched, flags: [], lateReport: false) == [.unmatched])
+        #expect(DeskQueue.queues(status: .refused, flags: [], lateReport: false) == [.refused])
+        #expect(DeskQueue.queues(status: .review, flags: [.unknownSender, .nameMismatch], lateReport: true) == [.unknownSender, .nameMismatch, .late])
+        #expect(DeskQueue.queues(status: .matched, flags: [.scheduleDiscrepancy], lateReport: false) == [.scheduleDiscrepancy])
+        #expect(DeskQueue.queues(status: .review, flags: [.consent], lateReport: false).isEmpty)
+        #expect(DeskQueue.queues(status: .matched, flags: [], lateReport: false).isEmpty)
+        #expect(DeskQueue.queues(status: .dismissed, flags: [.unknownSender], lateReport: true).isEmpty)
+    }
+
     @Test("DAY-5: accepting a photo needs all four points; rejecting needs the reason and names what was not seen")
     func photoCheck() throws {
         #expect(throws: PhotoCheck.Refusal.pointsUnconfirmed([.atSupportSite])) {

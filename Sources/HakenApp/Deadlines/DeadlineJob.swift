@@ -82,8 +82,7 @@ struct DeadlineService: Service {
 
     func run() async throws {
         let logger = Logger(label: "hakendesk.deadlines")
-        let interval = app.haken.configuration.schedulerInterval
-        guard interval > 0 else { return }
+        let interval = max(1, app.haken.configuration.schedulerInterval)   // 0 is not started at all (HakenServer)
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

@@ -109,7 +109,7 @@ public struct MailProcessor: Sendable {
                                           mailID: row.id, now: now)
         }
         batch.finish(row.id, decision: decision, problems: mail.message.problems, mtaReceivedAt: loaded.mtaReceivedAt,
-                     from: row.fromAddress, subject: row.subject, now: now)
+                     from: row.fromAddress, subject: row.subject, storedAt: row.receivedAt, now: now)
 
         // NOTE-3: what was received, when, from whom, and what became of it — including each
         // evidence change, with the received and stored times and the raw message's digest.

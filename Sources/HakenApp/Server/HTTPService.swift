@@ -27,7 +27,7 @@ public enum HakenServer {
         if configuration.store.databaseURL == nil { services.append(.init(service: SQLiteCheckpointService(file: configuration.store.sqliteFile))) }
         if configuration.mail.relay != nil { services.append(.init(service: OutboxService(app: app))) }
         services.append(.init(service: AuditAnchorService(app: app)))
-        services.append(.init(service: DeadlineService(app: app)))
+        if configuration.schedulerInterval > 0 { services.append(.init(service: DeadlineService(app: app))) }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

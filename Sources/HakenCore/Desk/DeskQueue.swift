@@ -66,3 +66,20 @@ public enum DeskQueue: String, CaseIterable, Sendable, Codable {
         }
     }
 }
+
+extension DeskQueue {
+    /// The mail queues a mail waits in once processed (until a person decides it): by its
+    /// status, its review flags, and whether a time report it carried was late (DAY-1/DAY-2).
+    /// A consent candidate waits in the consent register instead.
+    public static func queues(status: MailStatus, flags: [ReviewFlag], lateReport: Bool) -> [DeskQueue] {
+        switch status {
+        case .unmatched: return [.unmatched]
+        case .refused: return [.refused]
+        case .matched, .review:
+            var queues = DeskQueue.allCases.filter { queue in queue.flag.map(flags.contains) ?? false }
+            if lateReport { queues.append(.late) }
+            return queues
+        case .queued, .machine, .rejected, .dismissed: return []
+        }
+    }
+}

@@ -74,6 +74,7 @@ public enum Declarations {
                       decision_note = \(bind: "申告書（\(record.variant.japaneseName)）として記録")
                     WHERE id = \(bind: sourceMail) AND decided_at IS NULL
                     """).run()
+                try await MailQueues.remove(mail: sourceMail, on: tx)
             }
             let accepted = try await all(for: dispatchID, on: tx).map(\.record)
             let settled = DeclarationRules.settles(needs, accepted: accepted)

@@ -113,6 +113,7 @@ public enum DeskDecisions {
             }
             update += " WHERE id = \(bind: mailID) AND decided_at IS NULL RETURNING id"
             guard try await sql.raw(update).first() != nil else { throw Problem.alreadyDecided }
+            try await MailQueues.remove(mail: mailID, on: tx)
             let writer = try await EvidenceWriter.start(on: tx, key: key)
             let source = EvidenceWriter.Source(actor: actor, receivedAt: context.countsAt, mailID: mailID)
             for change in outcome.evidence {

@@ -50,6 +50,16 @@ public enum MailInbox {
         fold(parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
     }
 
+    /// Search text for rows written without it (before M012, or by a bulk import): sender,
+    /// subject and reason, lower-cased by the database (the text is NFKC-folded when written
+    /// by `MailBatch`).
+    public static func backfillSearchText(on db: Database) async throws {
+        try await db.sql().raw("""
+            UPDATE inbound_mail SET search_text = lower(coalesce(from_address, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(reason, ''))
+            WHERE search_text IS NULL
+            """).run()
+    }
+
     public static func fold(_ text: String) -> String {
         CompatibilityFolding.nfkc(text).lowercased()
     }
@@ -62,13 +72,30 @@ public enum MailInbox {
 
     public static func page(_ filter: Filter, offset: Int, limit: Int, on db: Database) async throws -> [Row] {
         let sql = try db.sql()
+        if let queue = filter.queue, filter == Filter(queue: queue) {
+            // A queue on its own: its rows in order, off (queue, received_at), then the mails.
+            return try await sql.raw(columns + """
+                 JOIN mail_queues q ON q.mail_id = m.id WHERE q.queue = \(bind: queue.rawValue)
+                 ORDER BY q.received_at DESC, m.id LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """).all().map(row)
+        }
         let query = columns + condition(filter, sql: sql) + " ORDER BY m.received_at DESC, m.id LIMIT \(bind: limit) OFFSET \(bind: offset)"
         return try await sql.raw(query).all().map(row)
     }
 
     public static func count(_ filter: Filter, on db: Database) async throws -> Int {
         let sql = try db.sql()
+        if let queue = filter.queue, filter == Filter(queue: queue) { return try await MailQueues.count(queue, on: db) }
         return try await sql.raw("SELECT COUNT(*) AS n FROM inbound_mail m" + condition(filter, sql: sql)).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The count a page shows: exact up to `cap`, else `cap + 1` ("more than cap"): counting a
+    /// million rows for a number nobody pages through is most of a page's time.
+    public static func count(_ filter: Filter, cappedAt cap: Int, on db: Database) async throws -> Int {
+        let sql = try db.sql()
+        if let queue = filter.queue, filter == Filter(queue: queue) { return try await MailQueues.count(queue, on: db) }
+        return try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM inbound_mail m" + condition(filter, sql: sql)
+                                 + " LIMIT \(bind: cap + 1)) capped").first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     public static func one(_ id: UUID, on db: Database) async throws -> Row? {
@@ -88,8 +115,7 @@ public enum MailInbox {
         let sql = try db.sql()
         var counts: [DeskQueue: Int] = [:]
         for queue in DeskQueue.allCases where queue.isMailQueue {
-            counts[queue] = try await sql.raw("SELECT COUNT(*) AS n FROM inbound_mail m" + condition(Filter(queue: queue), sql: sql))
-                .first()?.decode(column: "n", as: Int.self) ?? 0
+            counts[queue] = try await MailQueues.count(queue, on: db)
         }
         counts[.photos] = try await PhotoReview.count(on: db)
         counts[.consents] = try await sql.raw("SELECT COUNT(*) AS n FROM photo_consents WHERE status = \(bind: EvidenceStatus.review.rawValue)")
@@ -120,22 +146,9 @@ public enum MailInbox {
         return " WHERE " + joined
     }
 
-    /// Queue membership: undecided mail of a status, a flag, or with a late item of its own.
+    /// Queue membership: the mail's rows in `mail_queues` (MailQueues).
     static func queueCondition(_ queue: DeskQueue) -> SQLQueryString {
-        let undecided: SQLQueryString = "m.decided_at IS NULL AND "
-        switch queue {
-        case .unmatched: return undecided + "m.status = \(bind: MailStatus.unmatched.rawValue)"
-        case .refused: return undecided + "m.status = \(bind: MailStatus.refused.rawValue)"
-        case .late:
-            return undecided + """
-                m.status IN (\(bind: MailStatus.matched.rawValue), \(bind: MailStatus.review.rawValue)) AND EXISTS (SELECT 1 FROM evidence e
-                WHERE e.source_mail_id = m.id AND e.status = \(bind: EvidenceStatus.late.rawValue) AND e.kind IN ('startReport', 'endReport'))
-                """
-        default:
-            let flag = queue.flag?.rawValue ?? queue.rawValue
-            // Flags are a comma-separated list of ReviewFlag names, none a part of another.
-            return undecided + "m.status IN (\(bind: MailStatus.matched.rawValue), \(bind: MailStatus.review.rawValue)) AND m.flags LIKE \(bind: "%\(flag)%")"
-        }
+        "m.id IN (SELECT q.mail_id FROM mail_queues q WHERE q.queue = \(bind: queue.rawValue))"
     }
 
     /// Japanese substring search. SQLite: the FTS5 trigram index for three characters or more

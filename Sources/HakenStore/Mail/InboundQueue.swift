@@ -59,6 +59,7 @@ public struct QueuedMail: Sendable {
                 .set("processed_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id))
                 .run()
+            try await MailQueues.add([MailQueues.Entry(mailID: id, queue: .unmatched, receivedAt: receivedAt)], on: db)
             try await AuditLog.append(.init(actor: "mail", action: "mail.error", subject: AuditLog.subject("mail", id),
                                             details: ["reason": reason, "sha256": contentHash, "storedAt": AuditLog.timestamp(receivedAt)]),
                                       on: db, key: key, now: now)

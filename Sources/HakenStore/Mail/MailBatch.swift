@@ -42,6 +42,7 @@ public final class MailBatch: @unchecked Sendable {
     private var unregisteredReceiptTimes: [Date]?
     private var newReceipts: [@Sendable () -> Outbox.Row] = []
     private var finished: [Finished] = []
+    private var queued: [MailQueues.Entry] = []
 
     private struct Finished {
         var id: UUID
@@ -214,8 +215,12 @@ public final class MailBatch: @unchecked Sendable {
     /// `from` and `subject` (as stored at intake) go into the inbox's search text with the
     /// reason and the matched dispatch's names.
     public func finish(_ mailID: UUID, decision: MailDecision, problems: [String], mtaReceivedAt: Date?,
-                       from: String?, subject: String?, now: Date) {
+                       from: String?, subject: String?, storedAt: Date, now: Date) {
         let names = decision.dispatchID.flatMap { namesByDispatch[$0] }
+        let late = decision.evidence.contains { ($0.kind == .startReport || $0.kind == .endReport) && $0.status == .late }
+        for queue in DeskQueue.queues(status: decision.status, flags: decision.flags, lateReport: late) {
+            queued.append(MailQueues.Entry(mailID: mailID, queue: queue, receivedAt: storedAt))
+        }
         finished.append(Finished(id: mailID, status: decision.status.rawValue, reason: decision.reason, dispatchID: decision.dispatchID,
                                  evidenceKind: decision.evidence.first?.kind.rawValue,
                                  problems: problems.isEmpty ? nil : problems.joined(separator: ","),
@@ -285,6 +290,8 @@ public final class MailBatch: @unchecked Sendable {
         newReceipts.removeAll()
         try await Outbox.enqueue(await renders.concurrentMap { render in render() }, on: db)
         try await writeFinished()
+        try await MailQueues.add(queued, on: db)
+        queued.removeAll()
     }
 
     /// `UPDATE … SET column = CASE id WHEN … THEN … END, …` for every finished mail: one

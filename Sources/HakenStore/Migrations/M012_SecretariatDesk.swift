@@ -27,15 +27,29 @@ struct M012_SecretariatDesk: AsyncMigration {
             .field("recorded_at", .datetime, .required)
             .create()
         try await database.createIndex("declarations_dispatch", on: Declarations.table, "dispatch_id")
+        // Each undecided mail's queues, one row each (DeskQueue.queues): a queue's count and first
+        // page read one index range however much mail there is. Removed when a person decides.
+        try await database.schema(MailQueues.table)
+            .field("mail_id", .uuid, .required, .references(InboundMailModel.schema, "id"))
+            .field("queue", .string, .required)
+            .field("received_at", .datetime, .required)
+            .unique(on: "queue", "mail_id")
+            .create()
+        try await database.createIndex("mail_queues_order", on: MailQueues.table, "queue", "received_at")
+        try await database.createIndex("mail_queues_mail", on: MailQueues.table, "mail_id")
         // A mail's own items (the desk's rulings) and the photo queue.
         try await database.createIndex("evidence_source_mail", on: EvidenceModel.schema, "source_mail_id")
         try await database.createIndex("evidence_kind_status", on: EvidenceModel.schema, "kind", "status")
-        // The queues: undecided mail of a status, newest first.
-        try await database.createIndex("inbound_mail_status_received", on: InboundMailModel.schema, "status", "received_at")
+        // The inbox newest first (the queues use M006's (status, received_at)); a dispatch's mail.
+        try await database.createIndex("inbound_mail_received", on: InboundMailModel.schema, "received_at")
+        try await database.createIndex("inbound_mail_dispatch", on: InboundMailModel.schema, "dispatch_id")
         let sql = try database.sql()
         // What search reads for the mail already stored (new mail gets NFKC-folded text from MailBatch).
+        try await MailInbox.backfillSearchText(on: database)
+        try await MailQueues.backfill(on: database)
+        // DAY-5: the photos waiting for their check, oldest first, off a small index.
         try await sql.raw("""
-            UPDATE inbound_mail SET search_text = lower(coalesce(from_address, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(reason, ''))
+            CREATE INDEX evidence_photos_unchecked ON evidence (received_at) WHERE kind = 'photo' AND checked_at IS NULL
             """).run()
         if sql.dialect.name == "postgresql" {
             try await MailSearchIndex.createPostgres(on: sql)

@@ -23,13 +23,17 @@ enum InboxPageController {
         var selected: Bool
     }
 
+    /// Beyond this many the page says "more than" (the API's X-Total-Count stays exact).
+    static let countCap = 10_000
+
     struct ListPage: Encodable {
         var rows: [Row]
-        var total: Int
+        var total: String
         var page: Int
-        var pages: Int
+        var pages: String
         var previous: String?
         var next: String?
+        var empty: Bool
         var q: String
         var from: String
         var to: String
@@ -46,7 +50,7 @@ enum InboxPageController {
         try req.authorize(.manage, .secretariatDesk)
         let filter = try InboxQuery.filter(req, emptyMeansAll: true)
         let paging = try Paging.from(req, defaultPer: 50, maxPer: 200)
-        let total = try await MailInbox.count(filter, on: req.db)
+        let total = try await MailInbox.count(filter, cappedAt: countCap, on: req.db)
         let rows = try await MailInbox.page(filter, offset: paging.offset, limit: paging.per, on: req.db).map { row in
             Row(id: row.id.apiString, received: DeskLinks.time(row.receivedAt), from: row.from ?? "（読み取れません）",
                 subject: row.subject ?? "（件名なし）", status: row.status.japaneseName, reason: row.reason ?? "", decided: row.decidedAt != nil)
@@ -61,8 +65,9 @@ enum InboxPageController {
             return components.string ?? "/desk/mail"
         }
         let page = ListPage(
-            rows: rows, total: total, page: paging.page, pages: pages,
-            previous: paging.page > 1 ? link(paging.page - 1) : nil, next: paging.page < pages ? link(paging.page + 1) : nil,
+            rows: rows, total: total > countCap ? "\(countCap.formatted())件以上" : "\(total)件", page: paging.page,
+            pages: total > countCap ? "\(pages)以上" : String(pages),
+            previous: paging.page > 1 ? link(paging.page - 1) : nil, next: paging.page < pages ? link(paging.page + 1) : nil, empty: total == 0,
             q: filter.text ?? "", from: filter.from?.iso ?? "", to: filter.to?.iso ?? "",
             statuses: MailStatus.allCases.map { Option(value: $0.rawValue, label: $0.japaneseName, selected: filter.status == $0) },
             queues: DeskQueue.allCases.filter(\.isMailQueue).map { Option(value: $0.rawValue, label: $0.japaneseName, selected: filter.queue == $0) },
