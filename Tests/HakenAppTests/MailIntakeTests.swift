@@ -43,6 +43,13 @@ import Vapor
         var parties: SeededParties
         var dispatch: String
 
+        /// The guide's parties and one dispatch on 2019-08-21, in an app already running.
+        static func make(_ app: Application) async throws -> World {
+            let parties = try await app.seedParties()
+            let dispatch = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties)).id
+            return World(app: app, parties: parties, dispatch: dispatch)
+        }
+
         /// Delivers `raw` through the MTA pipe; the envelope sender is the From address unless given.
         func send(_ raw: String, at moment: Date, token: String = adminToken, envelope: String? = nil) async throws -> JSONResponse {
             app.hakenClock = .fixed(moment)
@@ -74,9 +81,7 @@ import Vapor
 
     func withWorld(_ database: TestDatabase, mail: MailSettings = MailSettings(), _ body: (World) async throws -> Void) async throws {
         try await database.withHakenApp(mail: mail) { app in
-            let parties = try await app.seedParties()
-            let dispatch = try await app.call(.POST, "api/v1/dispatches", json: app.dispatchBody(parties)).id
-            try await body(World(app: app, parties: parties, dispatch: dispatch))
+            try await body(try await World.make(app))
         }
     }
 

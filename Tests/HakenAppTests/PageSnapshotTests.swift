@@ -71,4 +71,26 @@ import Vapor
             snapshot(try await Browser(app).get(link).html, named: "certification-form")
         }
     }
+
+    @Test("Snapshots: the desk's start page, a mail waiting for review, the photo screen, the declaration form and a reminder mail")
+    func deskPages() async throws {
+        try await TestDatabase.sqlite.withHakenApp { app in
+            let world = try await MailIntakeTests.World.make(app)
+            _ = try await world.send(MailIntakeTests.mail(from: "someone.genba@ezweb.ne.jp", subject: "ばそな建設/専門家次郎/8月21日(水)10:30~15:00",
+                                                          id: "snapshot-photo", jpeg: true), at: MailIntakeTests.on21("15:10"))
+            let desk = try await WebFixtures.signedIn(app, "snap@secretariat.example.jp", role: .secretariat, party: nil)
+            snapshot(try await desk.get("/desk").html, named: "desk-home")
+            let mail = try await world.lastMail().requireID().uuidString.lowercased()
+            // Received times and sizes are fixed by the test; the mail's own Date header is not shown in the page's summary.
+            snapshot(try await desk.get("/desk/mail/\(mail)?queue=unknownSender").html, named: "desk-mail-review")
+            snapshot(try await desk.get("/desk/photos/\(world.dispatch)").html, named: "desk-photo")
+            app.hakenClock = .fixed(dayAfterExample)
+            snapshot(try await desk.get("/desk/dispatches/\(world.dispatch)/declarations").html, named: "desk-declarations")
+            let reminder = ReminderText.reminder(business: "ばそな建設", expert: "専門家次郎",
+                                                 schedule: DispatchSchedule(date: CivilDate(iso: "2019-12-26")!, start: TimeOfDay(hhmm: "10:30")!,
+                                                                            end: TimeOfDay(hhmm: "15:00")!, place: "本社"),
+                                                 kind: .photo, deadline: CivilDate(iso: "2020-01-07")!, copyToInstitution: false)
+            snapshot(reminder.subject + "\n\n" + reminder.body, named: "reminder-mail")
+        }
+    }
 }
