@@ -58,10 +58,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // HEIC (iPhone photos) shown as JPEG: libheif and libjpeg-turbo from Debian's -dev packages.
+        .systemLibrary(name: "CHeif", path: "Sources/CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .target(name: "HakenImage", dependencies: ["CHeif", "CTurboJPEG"]),
         .target(
             name: "HakenApp",
             dependencies: [
-                "HakenCore", "HakenMail", "HakenStore",
+                "HakenCore", "HakenMail", "HakenStore", "HakenImage",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
@@ -117,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "HakenAppTests",
             dependencies: [
-                "HakenApp", "HakenTestSupport",
+                "HakenApp", "HakenTestSupport", "HakenImage",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],

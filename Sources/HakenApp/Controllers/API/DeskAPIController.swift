@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import HakenCore
+import HakenImage
 import HakenMail
 import HakenStore
 import Vapor
@@ -102,10 +103,15 @@ enum DeskAPIController {
     }
 
     static func fileResponse(_ bytes: [UInt8], name: String) -> Response {
+        let format = ImageFormat.sniff(Array(bytes.prefix(ImageFormat.sniffLength)))
+        // HEIC (iPhones) is shown as JPEG; if it cannot be converted, it is a download.
+        if format == .heic, let jpeg = try? HEICToJPEG.convert(bytes) {
+            return fileResponse(jpeg, name: name)
+        }
         let response = Response(status: .ok, body: .init(data: Data(bytes)))
-        // Shown inline only where every browser shows it; HEIC and WebP are downloads.
+        // Shown inline only where every browser shows it; WebP and what failed to convert are downloads.
         let types: [ImageFormat: HTTPMediaType] = [.jpeg: .jpeg, .png: .png, .gif: .gif]
-        if let format = ImageFormat.sniff(Array(bytes.prefix(ImageFormat.sniffLength))), let type = types[format] {
+        if let format, let type = types[format] {
             response.headers.contentType = type
             response.headers.replaceOrAdd(name: .contentDisposition, value: "inline")
         } else if bytes.starts(with: Array("%PDF-".utf8)) {

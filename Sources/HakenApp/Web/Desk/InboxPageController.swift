@@ -140,8 +140,8 @@ enum InboxPageController {
         let attachments = view.attachments.map { attachment in
             Attachment(name: attachment.filename ?? "（名前なし）", type: attachment.picture.map { "画像（\($0)）" } ?? (attachment.pdf ? "PDF" : attachment.declaredType),
                        size: "\(max(1, attachment.size / 1024)) KB", href: "/desk/mail/\(mail.id.apiString)/attachments/\(attachment.index)",
-                       image: ["jpeg", "png", "gif"].contains(attachment.picture ?? ""),
-                       note: attachment.picture == "heic" ? "HEIC 形式のため、ブラウザーによっては表示できません（ダウンロードして確認してください）。" : nil)
+                       image: ["jpeg", "png", "gif", "heic"].contains(attachment.picture ?? ""),
+                       note: attachment.picture == "heic" ? "HEIC 形式の写真を、表示のためJPEGに変換しています（元のファイルは .eml に含まれます）。" : nil)
         }
         let dispatchLabel = context.dispatch.flatMap { row -> String? in
             guard let schedule = try? row.schedule() else { return nil }
