@@ -41,6 +41,7 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     app.get("desk", "photos.csv", use: ExportController.photos)
     app.get("desk", "deadlines.csv", use: ExportController.deadlines)
     app.get("desk", "consents.csv", use: ExportController.consents)
+    app.get("desk", "disputes.csv", use: ExportController.disputes)
     app.get("dispatches", ":id", use: DispatchPagesController.show)
     app.get("dispatches", ":id", "today", use: TodayController.show)
     app.get("dispatches", ":id", "status.json", use: TodayController.status)

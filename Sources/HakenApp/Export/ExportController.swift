@@ -103,4 +103,16 @@ enum ExportController {
         return try CSVExport.response(req, name: "写真提出の同意書", ascii: "consents",
                                       header: ["事業者", "年度", "状態", "受付日時", "受付方法", "メモ", "同意書ID"], rows: rows)
     }
+
+    /// `/desk/disputes.csv`: certifications the business disputed, waiting (AFT-2, DEC-2).
+    static func disputes(req: Request) async throws -> Response {
+        _ = try req.signedIn()
+        try req.authorize(.manage, .secretariatDesk)
+        let rows = try await Disputes.waiting(offset: 0, limit: CSVExport.maxRows, on: req.db).map { item in
+            [item.dispatch.date, item.dispatch.businessName ?? "", item.dispatch.expertName ?? "", time(item.receivedAt), item.note ?? "",
+             item.dispatch.id.apiString]
+        }
+        return try CSVExport.response(req, name: "従事証明の異議", ascii: "disputes",
+                                      header: ["支援日", "事業者", "専門家", "申出日時", "申出の内容", "派遣ID"], rows: rows)
+    }
 }

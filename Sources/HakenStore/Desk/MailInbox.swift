@@ -110,12 +110,14 @@ public enum MailInbox {
     }
 
     /// Every queue's count: undecided mail of each mail queue, unchecked photos, consents and
-    /// disputes waiting (one query per queue, each on an index).
-    public static func counts(on db: Database) async throws -> [DeskQueue: Int] {
+    /// disputes waiting (one query per queue, each on an index). A mail queue's count stops at
+    /// `cap + 1` when one is given (the start page says "more than"; counting forty thousand
+    /// waiting mails exactly was most of its time).
+    public static func counts(cappedAt cap: Int? = nil, on db: Database) async throws -> [DeskQueue: Int] {
         let sql = try db.sql()
         var counts: [DeskQueue: Int] = [:]
         for queue in DeskQueue.allCases where queue.isMailQueue {
-            counts[queue] = try await MailQueues.count(queue, on: db)
+            counts[queue] = try await MailQueues.count(queue, cappedAt: cap, on: db)
         }
         counts[.photos] = try await PhotoReview.count(on: db)
         counts[.consents] = try await sql.raw("SELECT COUNT(*) AS n FROM photo_consents WHERE status = \(bind: EvidenceStatus.review.rawValue)")

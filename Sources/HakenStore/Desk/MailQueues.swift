@@ -37,9 +37,11 @@ public enum MailQueues {
         try await db.sql().raw("DELETE FROM mail_queues WHERE mail_id = \(bind: id)").run()
     }
 
-    public static func count(_ queue: DeskQueue, on db: Database) async throws -> Int {
-        try await db.sql().raw("SELECT COUNT(*) AS n FROM mail_queues WHERE queue = \(bind: queue.rawValue)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
+    public static func count(_ queue: DeskQueue, cappedAt cap: Int? = nil, on db: Database) async throws -> Int {
+        let query: SQLQueryString = cap.map {
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM mail_queues WHERE queue = \(bind: queue.rawValue) LIMIT \(bind: $0 + 1)) capped"
+        } ?? "SELECT COUNT(*) AS n FROM mail_queues WHERE queue = \(bind: queue.rawValue)"
+        return try await db.sql().raw(query).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// Every processed, undecided mail's queues from its row (mail stored before the table, or

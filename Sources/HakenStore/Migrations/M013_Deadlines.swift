@@ -31,7 +31,12 @@ struct M013_Deadlines: AsyncMigration {
         try await database.createIndex("audit_log_subject", on: AuditEntryModel.schema, "subject", "seq")
         try await database.createIndex("reminders_stage", on: Reminders.table, "stage", "resolved_at")
         try await database.createIndex("dispatches_deadline_check", on: DispatchModel.schema, "deadline_checked_at", "deadline")
-        try await database.createIndex("dispatches_outside_proposed", on: DispatchModel.schema, "outside_proposed_at", "outside_confirmed_at")
+        // The proposals waiting for a person, by deadline: a partial index holds only them (a plain
+        // index on the columns is not used for IS NOT NULL without statistics: the table was scanned).
+        try await database.sql().raw("""
+            CREATE INDEX dispatches_outside_proposed ON dispatches (deadline, id)
+            WHERE outside_proposed_at IS NOT NULL AND outside_confirmed_at IS NULL
+            """).run()
     }
 
     func revert(on database: Database) async throws {

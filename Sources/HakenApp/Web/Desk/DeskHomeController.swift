@@ -7,24 +7,30 @@ import Vapor
 enum DeskHomeController {
     struct Queue: Encodable {
         var name: String
-        var count: Int
+        var count: String
         var href: String
         var key: String
     }
 
     struct Page: Encodable {
         var queues: [Queue]
-        var waiting: Int
+        var waiting: String
     }
+
+    /// Beyond this many in a queue the start page says "more than".
+    static let countCap = 999
 
     static func show(req: Request) async throws -> Response {
         _ = try req.signedIn()
         try req.authorize(.manage, .secretariatDesk)
-        let counts = try await MailInbox.counts(on: req.db)
+        let counts = try await MailInbox.counts(cappedAt: countCap, on: req.db)
+        func text(_ count: Int) -> String { count > countCap ? "\(countCap)件以上" : "\(count)件" }
         let queues = DeskQueue.allCases.map { queue in
-            Queue(name: queue.japaneseName, count: counts[queue] ?? 0, href: DeskLinks.queue(queue), key: queue.rawValue)
+            Queue(name: queue.japaneseName, count: text(counts[queue] ?? 0), href: DeskLinks.queue(queue), key: queue.rawValue)
         }
-        return try await req.page("desk-home", title: "事務局デスク", Page(queues: queues, waiting: queues.reduce(0) { $0 + $1.count }))
+        let total = counts.values.reduce(0, +)
+        let capped = counts.values.contains { $0 > countCap }
+        return try await req.page("desk-home", title: "事務局デスク", Page(queues: queues, waiting: capped ? "\(total)件以上" : "\(total)件"))
     }
 }
 

@@ -19,18 +19,23 @@ enum PhotoReviewPageController {
     struct ListPage: Encodable {
         var rows: [Row]
         var total: Int
+        var previous: String?
+        var next: String?
     }
 
     static func list(req: Request) async throws -> Response {
         _ = try req.signedIn()
         try req.authorize(.manage, .secretariatDesk)
         let total = try await PhotoReview.count(on: req.db)
-        let rows = try await PhotoReview.waiting(offset: 0, limit: 200, on: req.db).map { item in
+        let paging = try Paging.from(req, defaultPer: 50, maxPer: 200)
+        let rows = try await PhotoReview.waiting(offset: paging.offset, limit: paging.per, on: req.db).map { item in
             Row(id: item.dispatch.id.apiString, date: CivilDate(iso: item.dispatch.date).map(JapaneseDateFormat.monthDayWeekday) ?? item.dispatch.date,
                 business: item.dispatch.businessName ?? "", expert: item.dispatch.expertName ?? "", received: DeskLinks.time(item.receivedAt),
                 status: item.status == .accepted ? "未確認" : item.status.japaneseName + "・未確認")
         }
-        return try await req.page("desk-photos", title: "支援状況写真の確認", ListPage(rows: rows, total: total))
+        return try await req.page("desk-photos", title: "支援状況写真の確認", ListPage(
+            rows: rows, total: total, previous: paging.page > 1 ? "/desk/photos?page=\(paging.page - 1)" : nil,
+            next: paging.offset + paging.per < total ? "/desk/photos?page=\(paging.page + 1)" : nil))
     }
 
     struct Point: Encodable {
