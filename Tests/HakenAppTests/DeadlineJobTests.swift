@@ -42,7 +42,10 @@ import Vapor
             #expect(sent.first?.subject.contains("1月7日(火)まで") == true)
             // Again, later, and from another node once the lease has expired: nothing twice.
             #expect(try await run("2020-01-06", "09:02").reminded == 0)
-            #expect(try await run("2020-01-06", "09:03", holder: "node-b").ran == false)   // the lease is node-a's
+            // While node-a holds the lease (a run in progress), node-b's run does nothing.
+            #expect(try await SchedulerLease.acquire("deadlines", holder: "node-a", now: Self.tokyo("2020-01-06", "09:03"), duration: 300, on: app.db))
+            #expect(try await run("2020-01-06", "09:03", holder: "node-b").ran == false)
+            try await SchedulerLease.release("deadlines", holder: "node-a", on: app.db)
             #expect(try await run("2020-01-07", "11:00", holder: "node-b").reminded == 0)
             #expect(try await reminders(app).count == 2)
             // After the deadline: escalated to the secretariat, once.

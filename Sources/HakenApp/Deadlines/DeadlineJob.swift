@@ -23,7 +23,15 @@ public enum DeadlineJob {
     static let page = 500
 
     public static func run(_ services: HakenServices, on db: Database, now: Date, holder: String) async throws -> Report {
+        // The lease keeps two runs from overlapping; it is given back at the end (the next run may
+        // be any node's), and lapses on its own if this one dies midway.
         guard try await SchedulerLease.acquire(lease, holder: holder, now: now, duration: 300, on: db) else { return Report(ran: false) }
+        let report = try await runHoldingLease(services, on: db, now: now)
+        try await SchedulerLease.release(lease, holder: holder, on: db)
+        return report
+    }
+
+    static func runHoldingLease(_ services: HakenServices, on db: Database, now: Date) async throws -> Report {
         var report = Report(ran: true)
         let configuration = services.configuration
         let moment = TokyoClock.local(secondsSince1970: now.timeIntervalSince1970)
