@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// The secretariat's desk (#11): who decided a queued mail and why, which photos a person has
@@ -9,6 +10,12 @@ struct M012_SecretariatDesk: AsyncMigration {
         try await database.addColumns(InboundMailModel.schema, [("decided_at", .datetime), ("decided_by", .string), ("decision_note", .string),
                                                                 ("search_text", .string)])
         try await database.addColumns(EvidenceModel.schema, [("checked_at", .datetime), ("checked_by", .string)])
+        // DAY-5: photos now count once a person has checked them. Those already stored were taken
+        // as they came before the check existed; marked checked by the migration, so a dispatch
+        // already settled (perhaps paid) stays settled. New photos wait for a person.
+        try await database.sql().raw("""
+            UPDATE evidence SET checked_at = \(bind: Date()), checked_by = 'migration' WHERE kind = 'photo' AND checked_at IS NULL
+            """).run()
         try await database.schema(Declarations.table)
             .id()
             .field("dispatch_id", .uuid, .required, .references(DispatchModel.schema, "id"))
