@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from hakentest import WRK_PERCENTILES, serve, sign_in, stop, wrk  # noqa: E402
+from hakentest import WRK_PERCENTILES, ratio_table, serve, sign_in, stop, wrk  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser()
@@ -52,17 +52,8 @@ def main():
         stop(process)
         shutil.rmtree(data, ignore_errors=True)
         shutil.rmtree(data + "-keys", ignore_errors=True)
-    reference = (rows[0][2]["p95"] + rows[-1][2]["p95"]) / 2
     print(f"{args.dispatches} dispatches, {args.businesses} businesses; wrk -c {args.connections}, {args.seconds} s each; SQLite")
-    print("| page | requests/s | p50 ms | p95 ms | p99 ms | p95 ÷ /healthz p95 | non-2xx |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    worst = 0
-    for name, role, r in rows:
-        ratio = r["p95"] / reference if reference else 0
-        if role:
-            worst = max(worst, ratio)
-        print(f"| {name} | {r['requests'] / r['seconds']:.0f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {ratio:.1f} | {r['non2xx'] + r['errors']} |")
-    bad = [name for name, role, r in rows if r["non2xx"] or r["errors"]]
+    worst, bad = ratio_table([(name, role is not None, r) for name, role, r in rows])
     print(f"worst ratio {worst:.1f} (goal ≤ 5)" + (f"; answers that were not 2xx: {bad}" if bad else ""))
     return 1 if bad else 0
 

@@ -154,3 +154,19 @@ def wrk(port, path, cookie, seconds, connections, script):
         command += ["-H", f"Cookie: hakendesk_session={cookie}"]
     out = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def ratio_table(rows):
+    """Prints wrk results as the benchmarks' table, each p95 as a ratio of /healthz's (the first and
+    last rows, averaged); returns (worst ratio of the measured rows, names that were not all 2xx).
+    `rows`: (name, measured, result) with `measured` False for the /healthz references."""
+    reference = (rows[0][2]["p95"] + rows[-1][2]["p95"]) / 2
+    print("| page | requests/s | p50 ms | p95 ms | p99 ms | p95 ÷ /healthz p95 | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    worst = 0
+    for name, measured, r in rows:
+        ratio = r["p95"] / reference if reference else 0
+        if measured:
+            worst = max(worst, ratio)
+        print(f"| {name} | {r['requests'] / r['seconds']:.0f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {ratio:.1f} | {r['non2xx'] + r['errors']} |")
+    return worst, [name for name, _, r in rows if r["non2xx"] or r["errors"]]
