@@ -76,7 +76,7 @@ public enum BenchSeed {
         try await insert(dispatchModels, on: db)
         return Seeded(businesses: businessModels.map { ($0.id!, $0.name, $0.email) },
                       experts: Dictionary(uniqueKeysWithValues: experts.map { ($0.id!, $0.name) }),
-                      dispatches: planned, dispatchIDs: dispatchModels.map { $0.id! })
+                      dispatches: planned, dispatchIDs: dispatchModels.compactMap(\.id))
     }
 
     /// Queues `count` report mails the way intake does (raw bytes in the row, a

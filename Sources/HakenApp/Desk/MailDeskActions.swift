@@ -105,14 +105,9 @@ enum MailDeskActions {
         let message: ReceiptText.Message
         switch verdict {
         case .reject:
-            var facts = try await DispatchRecords.records(for: [dispatch], on: req.db)[dispatch.id]?.facts ?? DispatchFacts(date: schedule.date)
-            for change in outcome.evidence {
-                facts.evidence[change.kind] = EvidenceItem(status: change.status, receivedAt: facts.evidence[change.kind].receivedAt)
-            }
-            let assessment = DispatchRules.assess(facts, today: req.application.hakenClock.today)
-            message = DeskNoticeText.rejected(business: candidate.business.name, expert: candidate.expertName, schedule: schedule, kinds: kinds,
-                                              reason: reason,
-                                              declarations: DeclarationRules.required(facts.evidence, assessment: assessment), deadline: facts.deadline)
+            let facts = try await DispatchRecords.records(for: [dispatch], on: req.db)[dispatch.id]?.facts ?? DispatchFacts(date: schedule.date)
+            message = DeskNoticeText.rejected(business: candidate.business.name, expert: candidate.expertName, schedule: schedule, facts: facts,
+                                              kinds: kinds, reason: reason, today: req.application.hakenClock.today)
         case .accept:
             guard context.mail.flags.contains(.unknownSender) else { return nil }
             message = DeskNoticeText.accepted(business: candidate.business.name, expert: candidate.expertName, schedule: schedule, kinds: kinds)

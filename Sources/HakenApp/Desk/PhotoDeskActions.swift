@@ -46,15 +46,11 @@ enum PhotoDeskActions {
             }
         }
         var notice: Outbox.Row?
-        if outcome.status == .rejected, var facts = record?.facts,
+        if outcome.status == .rejected, let facts = record?.facts,
            let address = try await DeskDecisions.businessAddress(detail.dispatch.businessID, on: req.db) {
-            facts.evidence[.photo] = EvidenceItem(status: .rejected, receivedAt: facts.evidence[.photo].receivedAt)
-            let assessment = DispatchRules.assess(facts, today: req.application.hakenClock.today)
             let message = DeskNoticeText.rejected(business: detail.dispatch.businessName ?? "", expert: detail.dispatch.expertName ?? "",
-                                                  schedule: try detail.dispatch.schedule(), kinds: [.photo],
-                                                  reason: (input.reason ?? "").trimmingWhitespace,
-                                                  declarations: DeclarationRules.required(facts.evidence, assessment: assessment),
-                                                  deadline: facts.deadline)
+                                                  schedule: try detail.dispatch.schedule(), facts: facts, kinds: [.photo],
+                                                  reason: (input.reason ?? "").trimmingWhitespace, today: req.application.hakenClock.today)
             let stamp = Int(detail.receivedAt?.timeIntervalSince1970 ?? 0)
             notice = WebMail.row(.deskNotice, to: address, message, dedupe: "desk:photo:\(detail.dispatch.id.uuidString.lowercased()):\(stamp)", req: req)
         }

@@ -34,6 +34,17 @@ public enum DeskNoticeText {
             """)
     }
 
+    /// The same, from the dispatch's facts as they were: the items are marked rejected and the
+    /// declarations the dispatch then needs are named (DeclarationRules).
+    public static func rejected(business: String, expert: String, schedule: DispatchSchedule, facts: DispatchFacts, kinds: [EvidenceKind],
+                                reason: String, today: CivilDate) -> ReceiptText.Message {
+        var after = facts
+        for kind in kinds { after.evidence[kind] = EvidenceItem(status: .rejected, receivedAt: facts.evidence[kind].receivedAt) }
+        let assessment = DispatchRules.assess(after, today: today)
+        return rejected(business: business, expert: expert, schedule: schedule, kinds: kinds, reason: reason,
+                        declarations: DeclarationRules.required(after.evidence, assessment: assessment), deadline: after.deadline)
+    }
+
     /// DEC-7: a report from an address that was not registered, accepted after review.
     public static func accepted(business: String, expert: String, schedule: DispatchSchedule, kinds: [EvidenceKind]) -> ReceiptText.Message {
         ReceiptText.Message(
