@@ -69,7 +69,10 @@ public struct StoreConfiguration: Sendable, Equatable {
             if let schema { configuration.searchPath = [schema] }
             databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4), as: .psql)
         } else {
-            databases.use(.sqlite(.file(sqliteFile.path), maxConnectionsPerEventLoop: 1), as: .sqlite)
+            // Every SQLite writer waits for the one file: a burst of writers (24 audit appends
+            // while the disk is busy) queued longer than the driver's default 10 s and failed with
+            // connectionRequestTimeout instead of waiting its turn. A minute is still an answer.
+            databases.use(.sqlite(.file(sqliteFile.path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(60)), as: .sqlite)
         }
     }
 }
