@@ -22,7 +22,7 @@ enum AuditPageController {
     }
 
     struct Page: Encodable {
-        var entries: [Entry]
+        @OmitEmpty var entries: [Entry]
         var head: String
         var anchor: String
         var older: String?

@@ -27,8 +27,8 @@ enum ConsentRegisterController {
     }
 
     struct Page: Encodable {
-        var rows: [Row]
-        var register: [Row]
+        @OmitEmpty var rows: [Row]
+        @OmitEmpty var register: [Row]
         var years: [YearOption]
         var year: Int
         var form: FormState

@@ -17,7 +17,7 @@ enum DashboardController {
         var id: String
         var title: String
         var svg: String
-        var rows: [Row]
+        @OmitEmpty var rows: [Row]
         var showComplete: Bool
     }
 

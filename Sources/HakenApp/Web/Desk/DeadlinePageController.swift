@@ -21,8 +21,8 @@ enum DeadlinePageController {
     }
 
     struct Page: Encodable {
-        var escalations: [Escalation]
-        var proposals: [Proposal]
+        @OmitEmpty var escalations: [Escalation]
+        @OmitEmpty var proposals: [Proposal]
     }
 
     static func label(_ row: DispatchRow) -> String {

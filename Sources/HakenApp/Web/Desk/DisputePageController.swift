@@ -21,7 +21,7 @@ enum DisputePageController {
                 label: "\(CivilDate(iso: item.dispatch.date).map(JapaneseDateFormat.monthDayWeekday) ?? item.dispatch.date) \(item.dispatch.businessName ?? "") / \(item.dispatch.expertName ?? "")",
                 note: item.note ?? "", received: DeskLinks.time(item.receivedAt))
         }
-        struct Page: Encodable { var rows: [Row] }
+        struct Page: Encodable { @OmitEmpty var rows: [Row] }
         return try await req.page("desk-disputes", title: "従事証明の異議", Page(rows: rows))
     }
 

@@ -17,7 +17,7 @@ enum PhotoReviewPageController {
     }
 
     struct ListPage: Encodable {
-        var rows: [Row]
+        @OmitEmpty var rows: [Row]
         var total: Int
         var previous: String?
         var next: String?
