@@ -39,6 +39,8 @@ let package = Package(
             dependencies: [
                 "HakenCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA for DKIM signatures (rsa-sha256).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

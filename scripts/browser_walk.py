@@ -408,6 +408,13 @@ def main(binary):
         checks.check("it is confirmed outside the programme", "事業対象外と確定し" in walk.text(), walk.text()[:300])
         walk.go("/desk/dashboard")
         walk.look("desk-dashboard")
+        # #12, DEC-2: the day's reports agree with each other and with the expert's report.
+        walk.go("/desk/discrepancies")
+        walk.look("desk-discrepancies")
+        checks.check("an honest dispatch shows no discrepancy", "未確認の食い違いはありません" in walk.text(), walk.text()[:400])
+        walk.go(dispatch_url.replace(walk.base, ""))
+        walk.look("dispatch-secretariat")
+        checks.check("the secretariat sees the dispatch's mails", "この派遣の受信メール" in walk.text(), walk.text()[-600:])
         walk.go(f"/desk/dispatches/{dispatch_id}/audit")
         walk.look("desk-audit")
         checks.check("the dispatch's trail holds the desk's decisions",

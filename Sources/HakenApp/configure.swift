@@ -61,7 +61,8 @@ public func configure(_ app: Application, _ configuration: AppConfiguration, res
     app.haken = HakenServices(
         configuration: configuration,
         intake: MailIntake(blobs: BlobStore(root: configuration.store.blobDirectory), signal: MailSignal(), writers: writers),
-        auditKey: auditKey
+        auditKey: auditKey,
+        senderCheck: SenderCheck(settings: configuration.mail, group: app.eventLoopGroup)
     )
     try routes(app, configuration: configuration)
 }

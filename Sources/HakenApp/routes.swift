@@ -84,6 +84,8 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     app.on(.POST, "desk", "dispatches", ":id", "declarations", body: .collect(maxSize: "12mb"), use: DeclarationPageController.record)
     app.get("desk", "disputes", use: DisputePageController.list)
     app.post("desk", "disputes", ":id", use: DisputePageController.decide)
+    app.get("desk", "discrepancies", use: DiscrepancyPageController.list)
+    app.post("desk", "discrepancies", ":id", use: DiscrepancyPageController.resolve)
     app.get("desk", "deadlines", use: DeadlinePageController.show)
     app.post("desk", "deadlines", ":id", use: DeadlinePageController.decide)
     app.get("desk", "dashboard", use: DashboardController.show)
@@ -127,6 +129,8 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     api.post("desk", "consents", use: DeskAPIController.recordConsentByPost)
     api.post("desk", "consents", ":id", "decision", use: DeskAPIController.decideConsent)
     api.post("dispatches", ":id", "outside", use: DeskAPIController.decideOutside)
+    api.get("desk", "discrepancies", use: DeskAPIController.discrepancies)
+    api.post("desk", "discrepancies", ":id", "resolve", use: DeskAPIController.resolveDiscrepancy)
     api.on(.POST, "inbound-mail", body: .stream, use: MailController.inbound)
     app.haken.routeTable = RouteTable(app.routes.all)
 }

@@ -225,6 +225,62 @@ import Vapor
             #expect(try await app.call(.POST, "api/v1/dispatches/\(world.dispatch)/dispute", json: ["decision": "reject", "reason": "x"]).status == .conflict)
         }
     }
+
+    @Test("#12/DEC-2: reports that disagree are found once, listed with the dispatch, and resolved with a note", arguments: TestDatabase.all)
+    func testDEC2_discrepanciesAreFoundOnceAndResolved(database: TestDatabase) async throws {
+        try await Mail().withWorld(database) { world in
+            let app = world.app
+            let dispatchID = try #require(UUID(uuidString: world.dispatch))
+            _ = try await world.send(Mail.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Mail.on21("10:31"))
+            #expect(try await queueCount(app, .discrepancies) == 0)
+            // A second start report from a phone nobody registered (DEC-7): two addresses reported the start.
+            _ = try await world.send(Mail.mail(from: "genba@docomo.ne.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Mail.on21("10:36"))
+            #expect(try await queueCount(app, .discrepancies) == 1)
+            _ = try await world.send(Mail.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00"), at: Mail.on21("15:02"))
+            #expect(try await queueCount(app, .discrepancies) == 1, "seen again, recorded once")
+
+            // The expert says the support ended at 16:00; the end report came at 15:02 (DEC-2).
+            let dispatch = try #require(try await DispatchModel.find(dispatchID, on: app.db))
+            let report = ExpertReport(actualStart: TimeOfDay(hhmm: "10:30")!, actualEnd: TimeOfDay(hhmm: "16:00")!, work: "資金繰りの助言",
+                                      nextSteps: nil, travelExpensesYen: 0)
+            try await AfterTheDay.fileReport(report, dispatch: dispatch, by: "expert:test", mail: { _ in nil }, on: app.db,
+                                             key: app.haken.auditKey, now: Mail.on21("18:00"))
+            let (items, total) = try await array(app, "api/v1/desk/discrepancies")
+            #expect(total == 2)
+            #expect(items.map { $0["kind"] as? String } == ["severalReporters", "expertTimes"])
+            #expect((items.last?["reason"] as? String)?.contains("専門家の報告は 16:00、終了報告メールは 15:02（差 58分") == true)
+
+            let id = try #require(items.first?["id"] as? String)
+            #expect(try await app.call(.POST, "api/v1/desk/discrepancies/\(id)/resolve", json: ["note": " "]).field == "note")
+            let resolved = try await app.call(.POST, "api/v1/desk/discrepancies/\(id)/resolve", json: ["note": "携帯は現場担当者のもの。電話で確認"])
+            #expect(resolved.status == .ok)
+            #expect(resolved["resolvedBy"] as? String != nil)
+            #expect(try await app.call(.POST, "api/v1/desk/discrepancies/\(id)/resolve", json: ["note": "again"]).status == .conflict)
+            #expect(try await queueCount(app, .discrepancies) == 1)
+            let audit = try await AuditEntryModel.query(on: app.db).all().map(\.action)
+            #expect(audit.filter { $0 == "discrepancy.find" }.count == 2)
+            #expect(audit.contains("desk.discrepancy.resolve"))
+        }
+    }
+
+    @Test("#12: a report for a cancelled dispatch is kept on it, counts for nothing, and waits for a person", arguments: TestDatabase.all)
+    func reportForACancelledDispatchIsFlagged(database: TestDatabase) async throws {
+        try await Mail().withWorld(database) { world in
+            let app = world.app
+            let dispatch = try #require(try await DispatchModel.find(UUID(uuidString: world.dispatch), on: app.db))
+            dispatch.cancelled = true
+            try await dispatch.save(on: app.db)
+            _ = try await world.send(Mail.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Mail.on21("10:31"))
+            let mail = try await world.lastMail()
+            #expect(mail.status == "review")
+            #expect(mail.dispatchID?.uuidString.lowercased() == world.dispatch)
+            #expect(try await world.evidence("startReport")["status"] as? String == "missing")
+            let (items, _) = try await array(app, "api/v1/desk/discrepancies")
+            #expect(items.map { $0["kind"] as? String } == ["afterCancellation"])
+            #expect(items.first?["mailId"] as? String == (try mail.requireID().uuidString.lowercased()))
+            #expect(try await world.receipts().last?.body.contains("取り消されています") == true)
+        }
+    }
 }
 
 extension String {

@@ -445,7 +445,8 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.all)
+    @Test("#12: behind our own MTA its results decide; a fail or no result goes to review, a pass is stored with the mail",
+          arguments: TestDatabase.all)
     func failedAuthenticationAtOurOwnMTASendsTheReportToReview(database: TestDatabase) async throws {
         var settings = MailSettings()
         settings.trustedAuthservID = "mx.haken.example"
@@ -454,12 +455,24 @@ import Vapor
                                    extraHeaders: ["Authentication-Results: mx.haken.example; spf=fail smtp.mailfrom=basona.example.jp; dmarc=fail"])
             _ = try await world.send(forged, at: Self.on21("10:30"))
             #expect(try await world.evidence("startReport")["status"] as? String == "review")
-            #expect(try await world.lastMail().status == "review")
-            // Results from a host we do not trust are ignored.
+            let failed = try await world.lastMail()
+            #expect(failed.status == "review")
+            #expect(failed.senderAuthVerdict == "fail")
+            #expect(failed.flags == "authenticationFailed")
+            // Results from a host we do not trust are ignored: its fail costs nothing, its pass counts for nothing.
             let other = Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:00",
-                                  extraHeaders: ["Authentication-Results: mx.elsewhere.example; dmarc=fail"])
+                                  extraHeaders: ["Authentication-Results: mx.elsewhere.example; dmarc=fail",
+                                                 "Authentication-Results: mx.haken.example; dkim=pass header.d=basona.example.jp; dmarc=pass"])
             _ = try await world.send(other, at: Self.on21("15:00"))
             #expect(try await world.evidence("endReport")["status"] as? String == "accepted")
+            let passed = try await world.lastMail()
+            #expect(passed.senderAuthVerdict == "pass")
+            #expect(passed.senderAuth?.contains("DMARC pass") == true)
+            let unchecked = Self.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 15:05",
+                                      extraHeaders: ["Authentication-Results: mx.elsewhere.example; dmarc=pass"])
+            _ = try await world.send(unchecked, at: Self.on21("15:05"))
+            #expect(try await world.lastMail().senderAuthVerdict == "unverified")
+            #expect(try await world.lastMail().status == "review")
         }
     }
 

@@ -34,10 +34,10 @@ import Testing
 
     static func facts(_ subjectText: String, at received: LocalDateTime, sender: MailFacts.Sender = .business(basona, .registered),
                       address: String = registered, envelope: MailFacts.ReplyPath? = nil, candidates: [CandidateDispatch] = [dispatch()],
-                      attachments: [MailFacts.Attachment] = [], auth: [String] = []) -> MailFacts {
+                      attachments: [MailFacts.Attachment] = [], auth: SenderAuthentication? = nil) -> MailFacts {
         let reading: SubjectReading = subjectText.contains("/") ? subject(subjectText) : .problem(.notAReport)
         return MailFacts(received: received, senderAddress: address, sender: sender, subject: reading, subjectText: subjectText,
-                         attachments: attachments, authenticationFailures: auth, replyPath: envelope ?? .address(address),
+                         attachments: attachments, authentication: auth, replyPath: envelope ?? .address(address),
                          candidates: candidates)
     }
 
@@ -244,10 +244,32 @@ import Testing
     @Test("DEC-7: a report in review gets a receipt titled 【確認中】, never 【受付】")
     func reviewReceiptTitle() {
         let decision = MailRules.decide(Self.facts("ばそな建設/専門家次郎/8月21日 10:30", at: Self.at("2019-08-21", "10:30"),
-                                                   auth: ["spf=fail", "dmarc=fail"]))
+                                                   auth: Self.failed))
         #expect(decision.status == .review)
         #expect(decision.evidence.first?.status == .review)
         #expect(decision.receipt?.message.subject == "【確認中】支援開始報告 ばそな建設 8月21日(水) 10:30")
+    }
+
+    static let failed = SenderAuthentication(verdict: .fail, results: ["dmarc=fail header.from=basona.example.jp (p=reject)"],
+                                             reason: "DMARC 不合格（basona.example.jp のポリシー p=reject）")
+
+    @Test("#12: a report whose From nothing vouches for, or that could not be checked, waits for a person; a pass counts")
+    func senderAuthenticationDecides() {
+        let subject = "ばそな建設/専門家次郎/8月21日 10:30"
+        let failed = MailRules.decide(Self.facts(subject, at: Self.at("2019-08-21", "10:30"), auth: Self.failed))
+        #expect(failed.flags == [.authenticationFailed])
+        #expect(failed.evidence.first?.note?.contains("送信元のアドレスを確認できなかったため") == true)
+        #expect(failed.receipt?.message.body.contains("DMARC") == false)
+        let later = SenderAuthentication(verdict: .unverified, results: [], reason: "DNS の応答がありません")
+        let unverified = MailRules.decide(Self.facts(subject, at: Self.at("2019-08-21", "10:30"), auth: later))
+        #expect(unverified.status == .review)
+        #expect(unverified.evidence.first?.note?.contains("確認が終わっていない") == true)
+        let pass = SenderAuthentication(verdict: .pass, results: ["dmarc=pass"], reason: "DKIM 署名 basona.example.jp")
+        let passed = MailRules.decide(Self.facts(subject, at: Self.at("2019-08-21", "10:30"), auth: pass))
+        #expect(passed.status == .matched)
+        #expect(passed.evidence.first?.status == .accepted)
+        // No check configured: nothing is claimed either way.
+        #expect(MailRules.decide(Self.facts(subject, at: Self.at("2019-08-21", "10:30"))).status == .matched)
     }
 
     @Test("DAY-6: a bad attachment is set aside with a reason; the valid photo beside it counts")

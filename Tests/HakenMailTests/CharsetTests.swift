@@ -94,12 +94,25 @@ import Testing
         #expect(MailDate.parse("Wed, 21 Aug 99999999999999 10:30:00 +0900") == nil)
     }
 
-    @Test("Authentication-Results count only from the trusted authserv-id")
+    @Test("#12: Authentication-Results count only from the trusted authserv-id")
     func trustedAuthenticationResults() {
-        let block = Self.headers(["Authentication-Results: mx.elsewhere.example; dmarc=fail",
-                                  "Authentication-Results: MX.haken.example; spf=softfail smtp.mailfrom=x; dkim=pass; dmarc=fail (p=reject)"])
-        #expect(AuthenticationResults.failures(block, trustedAuthservID: "mx.haken.example") == ["spf=softfail", "dmarc=fail"])
-        #expect(AuthenticationResults.failures(block, trustedAuthservID: nil).isEmpty)
+        let block = Self.headers(["Authentication-Results: mx.elsewhere.example; dmarc=pass",
+                                  "Authentication-Results: MX.haken.example; spf=softfail (not permitted) smtp.mailfrom=x@evil.example;\r\n"
+                                  + " dkim=pass header.d=evil.example; dmarc=fail (p=reject) header.from=basona.example.jp"])
+        let results = AuthenticationResults.results(block, trustedAuthservID: "mx.haken.example")
+        #expect(results.map(\.method) == ["spf", "dkim", "dmarc"])
+        #expect(results[1].properties["header.d"] == "evil.example")
+        let suffixes = PublicSuffixList.load()
+        let verdict = AuthenticationResults.verdict(block, trustedAuthservID: "mx.haken.example", fromDomain: "basona.example.jp", suffixes: suffixes)
+        #expect(verdict?.verdict == .fail)
+        // The other host's dmarc=pass is not believed, and a host we do not trust says nothing.
+        #expect(AuthenticationResults.verdict(block, trustedAuthservID: "mx.other.example", fromDomain: "basona.example.jp", suffixes: suffixes) == nil)
+        let aligned = Self.headers(["Authentication-Results: mx.haken.example; dkim=pass header.d=mail.basona.example.jp; spf=none"])
+        #expect(AuthenticationResults.verdict(aligned, trustedAuthservID: "mx.haken.example", fromDomain: "basona.example.jp", suffixes: suffixes)?.verdict == .pass)
+        let other = Self.headers(["Authentication-Results: mx.haken.example; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=evil.example"])
+        #expect(AuthenticationResults.verdict(other, trustedAuthservID: "mx.haken.example", fromDomain: "basona.example.jp", suffixes: suffixes)?.verdict == .fail)
+        let later = Self.headers(["Authentication-Results: mx.haken.example; dkim=temperror header.d=basona.example.jp"])
+        #expect(AuthenticationResults.verdict(later, trustedAuthservID: "mx.haken.example", fromDomain: "basona.example.jp", suffixes: suffixes)?.verdict == .unverified)
     }
 
     @Test("Pictures are known by their first bytes, never by their declared type")

@@ -16,7 +16,30 @@ func LLVMFuzzerRunDriver(
 ) -> Int32
 
 enum Target: String {
-    case mime, words, subject, api
+    case mime, words, subject, api, auth
+}
+
+/// #12: what a sender can put in a mail, and what a DNS server can answer, read by the sender
+/// checks: DKIM fields and keys, DMARC records, DNS messages, domains. Never a crash or a hang.
+func fuzzAuth(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let raw = Array(bytes)
+    let (fields, body) = DKIMCanonical.split(raw)
+    for field in fields.prefix(8) {
+        _ = DKIMCanonical.header(field.raw, relaxed: true)
+        _ = DKIMCanonical.signatureField(field.raw, relaxed: true)
+        _ = DKIMSignature.parse(field.raw)
+    }
+    _ = DKIMCanonical.body(body, relaxed: true)
+    _ = DKIMCanonical.body(body, relaxed: false)
+    let text = String(decoding: raw.prefix(4096), as: UTF8.self)
+    _ = DKIMKey.parse(text)
+    _ = DMARCPolicy.parse(text, domain: "example.jp")
+    _ = PublicSuffixList(text: "jp\nco.jp\n*.kawasaki.jp\n!city.kawasaki.jp\n").organisationalDomain(text)
+    _ = IPAddress(text)
+    _ = DNSClient.Server(text)
+    for type in [DNSWire.RecordType.txt, .a, .aaaa, .mx] {
+        _ = try? DNSWire.parse(raw, id: raw.count >= 2 ? UInt16(raw[0]) << 8 | UInt16(raw[1]) : 0, type: type)
+    }
 }
 
 /// The API's request bodies, decoded as the controllers decode them and validated by the same
@@ -85,7 +108,8 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         if total != decoded { fatalError("attachment sizes \(total) != decoded \(decoded)") }
         _ = message.inspectJSON(receivedAt: 1_566_351_000).rendered
         _ = ReceivedTime.byTrustedMTA(message.headers, host: "mx.haken.example")
-        _ = AuthenticationResults.failures(message.headers, trustedAuthservID: "mx.haken.example")
+        _ = AuthenticationResults.verdict(message.headers, trustedAuthservID: "mx.haken.example", fromDomain: message.from,
+                                          suffixes: PublicSuffixList(text: "jp\nco.jp\n"))
     case .words:
         let text = String(decoding: bytes, as: UTF8.self)
         _ = EncodedWords.decode(text)
@@ -97,6 +121,8 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         }
     case .api:
         fuzzAPI(bytes)
+    case .auth:
+        fuzzAuth(bytes)
     case .subject:
         let text = String(decoding: bytes, as: UTF8.self)
         if case .report(let report) = ReportSubjectReader.read(text) {

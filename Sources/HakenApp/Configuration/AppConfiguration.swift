@@ -51,6 +51,8 @@ public struct AppConfiguration: Sendable {
         case invalidNumber(String, String)
         case weakAdminToken
         case invalidURL(String, String)
+        /// A setting that takes one of a few words, or a value of a given form.
+        case invalidValue(String, String, expected: String)
 
         public var description: String {
             switch self {
@@ -58,6 +60,7 @@ public struct AppConfiguration: Sendable {
             case .invalidNumber(let name, let value): return "\(name)=\(value) is not a number in the allowed range"
             case .weakAdminToken: return "HAKEN_ADMIN_TOKEN must be at least 16 characters long"
             case .invalidURL(let name, let value): return "\(name)=\(value) must start with http:// or https://"
+            case .invalidValue(let name, let value, let expected): return "\(name)=\(value) is not \(expected)"
             }
         }
     }
@@ -118,6 +121,10 @@ public struct AppConfiguration: Sendable {
             guard let seconds = Int(text), (0...3600).contains(seconds) else { throw Problem.invalidNumber("HAKEN_SCHEDULER_INTERVAL_SECONDS (0–3600)", text) }
             configuration.schedulerInterval = seconds
         }
+        if let text = value("HAKEN_TIME_GAP_MINUTES") {
+            guard let minutes = Int(text), (0...600).contains(minutes) else { throw Problem.invalidNumber("HAKEN_TIME_GAP_MINUTES (0–600)", text) }
+            configuration.timeGapMinutes = minutes
+        }
         if let url = value("HAKEN_PUBLIC_URL") {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw Problem.invalidURL("HAKEN_PUBLIC_URL", url) }
             configuration.publicURL = String(url.reversed().drop { $0 == "/" }.reversed())
@@ -134,6 +141,10 @@ public struct AppConfiguration: Sendable {
 
     /// NOTE-1: the duties' deadlines in business days (`HAKEN_DEADLINE_*_DAYS`, `HAKEN_REMIND_BEFORE_DAYS`).
     public var deadlines = DeadlineSettings()
+
+    /// #12, DEC-2: the largest gap between the expert's and the mailed times that is not a
+    /// discrepancy, in minutes (`HAKEN_TIME_GAP_MINUTES`).
+    public var timeGapMinutes: Int = CrossCheck.defaultToleranceMinutes
 
     /// How often the deadline scheduler runs, in seconds (`HAKEN_SCHEDULER_INTERVAL_SECONDS`; 0 turns it off on this node).
     public var schedulerInterval: Int = 60

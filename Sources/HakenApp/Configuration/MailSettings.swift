@@ -17,8 +17,18 @@ public struct MailSettings: Sendable, Equatable {
     /// `HAKEN_MOBILE_DOMAINS`: carrier and smartphone domains accepted from unknown senders
     /// pending review (DEC-7).
     public var mobileDomains: [String]
-    /// `HAKEN_TRUSTED_AUTHSERV_ID`: whose Authentication-Results to believe.
+    /// `HAKEN_TRUSTED_AUTHSERV_ID`: whose Authentication-Results to believe (behind our own
+    /// MTA, which checks DKIM, SPF and DMARC); every other such header is ignored.
     public var trustedAuthservID: String?
+    /// `HAKEN_SENDER_CHECK=dns`: receiving directly, check DKIM, SPF and DMARC ourselves
+    /// (#12). `off` (the default, and the demo's): no sender authentication unless
+    /// `HAKEN_TRUSTED_AUTHSERV_ID` names our MTA.
+    public var senderCheck: Bool = false
+    /// `HAKEN_DNS_RESOLVER=host[:port]`: the recursive resolver the checks ask (default: the
+    /// first nameserver of /etc/resolv.conf). Tests point it at a DNS server they start.
+    public var dnsResolver: String?
+    /// `HAKEN_DNS_TIMEOUT_MS`: how long one DNS try may take (two tries per question).
+    public var dnsTimeoutMilliseconds: Int = 2000
     /// `HAKEN_RECEIPTS_PER_HOUR`: at most this many receipts to one sender per hour (DEC-9).
     public var receiptsPerHour: Int
     /// `HAKEN_UNREGISTERED_RECEIPTS_PER_HOUR`: at most this many receipts per hour to senders
@@ -118,6 +128,16 @@ public struct MailSettings: Sendable, Equatable {
         settings.processing = value("HAKEN_MAIL_PROCESSING") != "0"
         settings.unregisteredReceiptsPerHour = try number("HAKEN_UNREGISTERED_RECEIPTS_PER_HOUR", 100, 0...100_000)
         settings.trustedMTA = value("HAKEN_TRUSTED_MTA")?.lowercased()
+        switch value("HAKEN_SENDER_CHECK")?.lowercased() {
+        case nil, "off", "0": settings.senderCheck = false
+        case "dns", "1": settings.senderCheck = true
+        case let other?: throw AppConfiguration.Problem.invalidValue("HAKEN_SENDER_CHECK", other, expected: "off or dns")
+        }
+        settings.dnsResolver = value("HAKEN_DNS_RESOLVER")
+        if let resolver = settings.dnsResolver, DNSClient.Server(resolver) == nil {
+            throw AppConfiguration.Problem.invalidValue("HAKEN_DNS_RESOLVER", resolver, expected: "host or host:port")
+        }
+        settings.dnsTimeoutMilliseconds = try number("HAKEN_DNS_TIMEOUT_MS", 2000, 50...30_000)
         settings.relayCAFile = value("HAKEN_SMTP_RELAY_CA")
         settings.idleTimeoutSeconds = try number("HAKEN_SMTP_IDLE_TIMEOUT", 300, 1...3600)
         settings.maxConnections = try number("HAKEN_SMTP_MAX_CONNECTIONS", SMTPServer.defaultMaxConnections(), 1...100_000)

@@ -36,8 +36,9 @@ public struct MailIntake: Sendable {
     public static let inlineLimit = 128 * 1024
 
     /// Stores the message and commits its row. When this returns, the message survives a crash.
+    /// `clientAddress` and `helo`: the SMTP client's, kept for the SPF check.
     public func accept(_ raw: [UInt8], envelopeFrom: String?, envelopeTo: [String], source: String,
-                       receivedAt: Date, on db: Database) async throws -> Accepted {
+                       receivedAt: Date, clientAddress: String? = nil, helo: String? = nil, on db: Database) async throws -> Accepted {
         let hash: String, path: String
         if raw.count <= Self.inlineLimit {
             hash = SHA256.hash(data: raw).hexString
@@ -52,7 +53,8 @@ public struct MailIntake: Sendable {
         let row = IntakeCommitter.Row(id: UUID(), messageID: headers.messageID, contentHash: hash, rawPath: path,
                                       raw: path.isEmpty ? Data(raw) : nil,
                                       size: raw.count, envelopeFrom: envelopeFrom, envelopeTo: envelopeTo.joined(separator: ","),
-                                      receivedAt: receivedAt, source: source, fromAddress: headers.from, subject: headers.subject)
+                                      receivedAt: receivedAt, source: source, fromAddress: headers.from, subject: headers.subject,
+                                      clientAddress: clientAddress, helo: helo)
         let accepted = try await committer.commit(row, on: db)
         if !accepted.duplicate { signal.notify() }
         return accepted

@@ -40,7 +40,7 @@ public struct SMTPService: Service {
         ) { envelope, message in
             let accepted = try await services.intake.accept(message, envelopeFrom: envelope.mailFrom, envelopeTo: envelope.recipients,
                                                             source: "smtp", receivedAt: app.hakenClock.now(),
-                                                            on: app.db)
+                                                            clientAddress: envelope.clientAddress, helo: envelope.helo, on: app.db)
             return accepted.id.uuidString.lowercased()
         }
         let port = try await server.start()

@@ -90,7 +90,7 @@ struct MailFactsLoader {
         let facts = MailFacts(
             received: received, senderAddress: address, sender: sender, machine: message.autoSubmitted,
             subject: message.subjectReading, subjectText: message.subject ?? "", attachments: mail.attachments,
-            authenticationFailures: AuthenticationResults.failures(message.headers, trustedAuthservID: settings.trustedAuthservID),
+            authentication: mail.authentication,
             replyPath: Self.replyPath(row, message), candidates: candidates, institutionBusinesses: institutionBusinesses)
         return Loaded(facts: facts, receivedAt: prep.receivedAt, mtaReceivedAt: prep.mtaReceivedAt)
     }

@@ -15,23 +15,29 @@ public struct MailProcessor: Sendable {
     let blobs: BlobStore
     let clock: HakenClock
     let auditKey: AuditKey
+    let senderCheck: SenderCheck?
+    /// #12, DEC-2: `HAKEN_TIME_GAP_MINUTES`.
+    let timeGapMinutes: Int
 
     /// Mails per transaction: one commit (one fsync) per batch instead of per mail is most of
     /// the processing throughput; a small batch keeps each mail's wait for its commit short.
     let batchSize: Int
 
-    public init(settings: MailSettings, blobs: BlobStore, clock: HakenClock, auditKey: AuditKey, batchSize: Int = 32) {
+    init(settings: MailSettings, blobs: BlobStore, clock: HakenClock, auditKey: AuditKey, senderCheck: SenderCheck?,
+         timeGapMinutes: Int = CrossCheck.defaultToleranceMinutes, batchSize: Int = 32) {
+        self.timeGapMinutes = timeGapMinutes
         self.settings = settings
         self.blobs = blobs
         self.clock = clock
         self.auditKey = auditKey
+        self.senderCheck = senderCheck
         self.batchSize = max(1, batchSize)
     }
 
     /// The processor of a configured application.
     public init(services: HakenServices, clock: HakenClock, batchSize: Int = 32) {
         self.init(settings: services.configuration.mail, blobs: services.intake.blobs, clock: clock, auditKey: services.auditKey,
-                  batchSize: batchSize)
+                  senderCheck: services.senderCheck, timeGapMinutes: services.configuration.timeGapMinutes, batchSize: batchSize)
     }
 
     /// What a person reads when a mail could not be processed (the error goes to the log).
@@ -48,7 +54,18 @@ public struct MailProcessor: Sendable {
             if batch.isEmpty { return count }
             let started = ContinuousClock.now
             let blobs = self.blobs
-            let read = await batch.concurrentMap { row in Result { try MailReading.read(row, blobs: blobs) } }
+            var read = await batch.concurrentMap { row in Result { try MailReading.read(row, blobs: blobs) } }
+            if let senderCheck {
+                let readable = zip(batch, read).compactMap { row, mail in (try? mail.get()).map { (row: row, mail: $0) } }
+                let found = await senderCheck.authenticate(readable, blobs: blobs)
+                read = zip(batch, read).map { row, mail in
+                    mail.map { reading in
+                        var checked = reading
+                        checked.authentication = found[row.id]
+                        return checked
+                    }
+                }
+            }
             do {
                 try await record(zip(batch, read).compactMap { row, mail in (try? mail.get()).map { (row, $0) } }, on: db)
                 for (row, mail) in zip(batch, read) {
@@ -87,12 +104,26 @@ public struct MailProcessor: Sendable {
         guard !mails.isEmpty else { return }
         try await db.hakenTransaction { tx in
             let loader = try await MailFactsLoader.start(mails, settings: settings, key: auditKey, on: tx)
+            var timeReported: [UUID] = []
+            var findings: [Discrepancies.Entry] = []
             for (row, mail) in mails {
                 let loaded = try await loader.facts(for: row, mail: mail)
                 let decision = MailRules.decide(loaded.facts)
                 try await write(decision, loaded: loaded, row: row, mail: mail, batch: loader.batch)
+                if decision.reported != nil, let id = decision.dispatchID { timeReported.append(id) }
+                if let id = decision.dispatchID {
+                    // A finding of a mail is that mail's: recorded once per mail.
+                    findings += decision.findings.map { finding in
+                        var own = finding
+                        own.key += ":\(row.id.uuidString.lowercased())"
+                        return Discrepancies.Entry(dispatchID: id, finding: own, mailID: row.id)
+                    }
+                }
             }
             try await loader.batch.flush()
+            // #12, DEC-2: what the new time reports say against the dispatch's other reports.
+            try await Discrepancies.review(timeReported, toleranceMinutes: timeGapMinutes, extra: findings, actor: "mail",
+                                           on: tx, key: auditKey, now: clock.now())
         }
     }
 
@@ -109,7 +140,7 @@ public struct MailProcessor: Sendable {
                                           mailID: row.id, now: now)
         }
         batch.finish(row.id, decision: decision, problems: mail.message.problems, mtaReceivedAt: loaded.mtaReceivedAt,
-                     from: row.fromAddress, subject: row.subject, storedAt: row.receivedAt, now: now)
+                     authentication: mail.authentication, from: row.fromAddress, subject: row.subject, storedAt: row.receivedAt, now: now)
 
         // NOTE-3: what was received, when, from whom, and what became of it — including each
         // evidence change, with the received and stored times and the raw message's digest.
@@ -123,6 +154,7 @@ public struct MailProcessor: Sendable {
         for change in decision.evidence { details["evidence.\(change.kind.rawValue)"] = change.status.rawValue }
         if let trust = decision.evidence.first?.trust { details["trust"] = trust.rawValue }
         if let consent = decision.consent { details["photoConsent"] = consent.fiscalYear.label }
+        if let authentication = mail.authentication { details["senderAuth"] = "\(authentication.verdict.rawValue): \(authentication.summary)" }
         if !decision.flags.isEmpty { details["flags"] = decision.flags.map(\.rawValue).joined(separator: ",") }
         if let receipt = decision.receipt, receipt.to != loaded.facts.senderAddress { details["receiptTo"] = receipt.to }
         batch.evidence.audit(.init(actor: "mail", action: "mail.process", subject: AuditLog.subject("mail", row.id), details: details), now: now)

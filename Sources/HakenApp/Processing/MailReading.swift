@@ -11,6 +11,8 @@ import HakenStore
 struct MailReading: Sendable {
     var message: MailMessage
     var attachments: [MailFacts.Attachment]
+    /// #12: who really sent it (`SenderCheck`), when sender checks are configured.
+    var authentication: SenderAuthentication?
 
     static func read(_ row: QueuedMail, blobs: BlobStore) throws -> MailReading {
         let raw = try row.raw.map { [UInt8]($0) } ?? blobs.read(row.rawPath)

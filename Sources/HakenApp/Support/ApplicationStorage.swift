@@ -7,6 +7,8 @@ public struct HakenServices: Sendable {
     public var intake: MailIntake
     /// NOTE-3: the key of the audit chain, read from its file at start.
     public var auditKey: AuditKey
+    /// #12: the sender checks mail processing runs (nil: none configured).
+    var senderCheck: SenderCheck?
     /// Every path's methods (405 answers).
     var routeTable = RouteTable()
 }

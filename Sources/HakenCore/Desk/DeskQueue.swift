@@ -13,7 +13,7 @@ public enum DeskQueue: String, CaseIterable, Sendable, Codable {
     case nameMismatch
     /// DEC-6: reports from an expert's or institution's address.
     case refused
-    /// SPF/DKIM/DMARC failed at our trusted MTA.
+    /// #12: nothing vouches for the From domain (DKIM, SPF, DMARC), or the check did not finish.
     case authenticationFailed
     /// DAY-5: photos nobody has looked at yet.
     case photos
@@ -27,6 +27,8 @@ public enum DeskQueue: String, CaseIterable, Sendable, Codable {
     case overdue
     /// NOTE-2: final deadline passed with duties undone: confirm outside the programme, or extend.
     case outsideProposed
+    /// #12, DEC-2: what a dispatch's reports say against each other (`CrossCheck`).
+    case discrepancies
 
     public var japaneseName: String {
         switch self {
@@ -43,13 +45,14 @@ public enum DeskQueue: String, CaseIterable, Sendable, Codable {
         case .declarations: return "申告書（メール受信分）"
         case .overdue: return "期限を過ぎた手続き"
         case .outsideProposed: return "事業対象外の確認待ち"
+        case .discrepancies: return "報告の食い違い"
         }
     }
 
     /// Queues of received mail (the rest are lists of dispatches' items).
     public var isMailQueue: Bool {
         switch self {
-        case .photos, .consents, .disputes, .overdue, .outsideProposed: return false
+        case .photos, .consents, .disputes, .overdue, .outsideProposed, .discrepancies: return false
         default: return true
         }
     }

@@ -37,7 +37,7 @@ public enum MailStatus: String, Sendable, Equatable, CaseIterable {
 public enum ReviewFlag: String, Sendable, Equatable, CaseIterable {
     /// DEC-7: from an address that is not the business's.
     case unknownSender
-    /// SPF/DKIM/DMARC failed at our trusted MTA.
+    /// #12: nothing vouches for the From domain (DKIM, SPF, DMARC), or the check did not finish.
     case authenticationFailed
     /// The subject's business name is not the registered one.
     case nameMismatch
@@ -99,6 +99,11 @@ public struct MailDecision: Equatable, Sendable {
     public var consent: ConsentChange?
     public var flags: [ReviewFlag] = []
     public var receipt: Receipt?
+    /// #12: what this mail shows against the dispatch's other reports (recorded as the mail's).
+    public var findings: [CrossCheck.Finding] = []
+    /// What the mail reported (a start or an end report), recorded or not (DEC-11 keeps every
+    /// report): `CrossCheck` compares who reported each.
+    public var reported: ReportTiming.Role?
 
     public init(status: MailStatus, reason: String, dispatchID: UUID? = nil) {
         self.status = status
@@ -273,6 +278,16 @@ public enum MailRules {
         guard let dispatch = chooseDispatch(report, date: date, business: business, among: facts.candidates) else {
             return unmatched("\(JapaneseDateFormat.monthDayWeekday(date)) に \(report.expert) さんの派遣予定が見つかりません。事業者名・専門家名・日付をご確認ください。")
         }
+        // #12: a report or photo for a cancelled dispatch is kept on it, counts for nothing, and
+        // is flagged for a person (the business may not know of the cancellation).
+        if dispatch.cancelled {
+            let what = report.kind == .time && facts.photoFiles.isEmpty ? "時刻報告" : (facts.photoFiles.isEmpty ? "報告" : "写真付きの報告")
+            var decision = MailDecision(status: .review, reason: "取り消された派遣（\(JapaneseDateFormat.monthDayWeekday(date)) \(dispatch.business.name) / \(dispatch.expertName)）への\(what)です。",
+                                        dispatchID: dispatch.id)
+            decision.findings = [CrossCheck.afterCancellation(what: what)]
+            decision.receipt = party(ReceiptText.problem("\(JapaneseDateFormat.monthDayWeekday(date)) の派遣は取り消されています。事務局で確認のうえ、ご連絡します。", window: false))
+            return decision
+        }
 
         var notes: [String] = []
         var flags: [ReviewFlag] = []
@@ -286,8 +301,13 @@ public enum MailRules {
         case .verifiedMobile, .registered, .secretariat:
             break
         }
-        if !facts.authenticationFailures.isEmpty {
-            notes.append("送信元の認証に失敗しています（\(facts.authenticationFailures.joined(separator: ", "))）。")
+        // #12: a report whose From domain nothing vouches for (or that could not be checked)
+        // waits for a person. The notes reach the sender's receipt, so the technical reason
+        // stays on the mail's row, for the secretariat.
+        if let authentication = facts.authentication, authentication.verdict != .pass {
+            notes.append(authentication.verdict == .fail
+                ? "送信元のアドレスを確認できなかったため、事務局で確認します。"
+                : "送信元のアドレスの確認が終わっていないため、事務局で確認します。")
             flags.append(.authenticationFailed)
         }
         switch NameMatcher.compare(report.business, dispatch.business.name) {
@@ -311,6 +331,7 @@ public enum MailRules {
 
         if report.kind == .time && trust != .unknown {
             let time = timeReport(report, date: date, dispatch: dispatch, received: facts.received, trust: trust, pending: pending)
+            decision.reported = time.role
             notes += time.notes
             flags += time.flags
             if let change = time.change {
@@ -354,6 +375,9 @@ public enum MailRules {
     /// the one whose schedule is nearest the written time.
     static func chooseDispatch(_ report: ReportSubject, date: CivilDate, business: BusinessRef?,
                                among candidates: [CandidateDispatch]) -> CandidateDispatch? {
+        // A cancelled dispatch is chosen only when no other one matches (#12: flagged, not counted).
+        let open = candidates.filter { !$0.cancelled }
+        if open.count < candidates.count, let chosen = chooseDispatch(report, date: date, business: business, among: open) { return chosen }
         let matching = candidates.filter { candidate in
             guard candidate.schedule.date == date else { return false }
             if let business, candidate.business.id != business.id { return false }   // the cheap test first

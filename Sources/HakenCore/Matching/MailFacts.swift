@@ -15,8 +15,8 @@ public struct MailFacts: Sendable {
     /// The subject as written, for consent and declaration PDFs (file names, 同意書).
     public var subjectText: String
     public var attachments: [Attachment]
-    /// Failed SPF/DKIM/DMARC results from the trusted authserv-id (`spf=fail`, …).
-    public var authenticationFailures: [String]
+    /// #12: who really sent it (DKIM, SPF, DMARC); nil when no sender check is configured.
+    public var authentication: SenderAuthentication?
     /// Where a receipt may go (DEC-12).
     public var replyPath: ReplyPath
     /// Dispatches on the day the subject names: the business's own for a business sender,
@@ -27,7 +27,7 @@ public struct MailFacts: Sendable {
 
     public init(received: LocalDateTime, senderAddress: String?, sender: Sender, machine: Bool = false,
                 subject: SubjectReading, subjectText: String = "", attachments: [Attachment] = [],
-                authenticationFailures: [String] = [], replyPath: ReplyPath = .unknown,
+                authentication: SenderAuthentication? = nil, replyPath: ReplyPath = .unknown,
                 candidates: [CandidateDispatch] = [], institutionBusinesses: [BusinessRef] = []) {
         self.received = received
         self.senderAddress = senderAddress
@@ -36,7 +36,7 @@ public struct MailFacts: Sendable {
         self.subject = subject
         self.subjectText = subjectText
         self.attachments = attachments
-        self.authenticationFailures = authenticationFailures
+        self.authentication = authentication
         self.replyPath = replyPath
         self.candidates = candidates
         self.institutionBusinesses = institutionBusinesses
@@ -110,14 +110,17 @@ public struct CandidateDispatch: Equatable, Sendable {
     public var expertName: String
     public var schedule: DispatchSchedule
     public var evidence: [EvidenceKind: RecordedEvidence]
+    /// #12: cancelled dispatches are candidates too, so a report for one is flagged, not lost.
+    public var cancelled: Bool
 
     public init(id: UUID, business: BusinessRef, expertName: String, schedule: DispatchSchedule,
-                evidence: [EvidenceKind: RecordedEvidence] = [:]) {
+                evidence: [EvidenceKind: RecordedEvidence] = [:], cancelled: Bool = false) {
         self.id = id
         self.business = business
         self.expertName = expertName
         self.schedule = schedule
         self.evidence = evidence
+        self.cancelled = cancelled
     }
 
     /// The checklist as `DispatchRules` reads it.

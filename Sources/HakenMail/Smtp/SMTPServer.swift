@@ -235,7 +235,8 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
                     channel.close(promise: nil)
                 }
                 return
-            case .deliver(let envelope, let message):
+            case .deliver(var envelope, let message):
+                envelope.clientAddress = context.channel.remoteAddress?.ipAddress
                 storing = true
                 updateReading(context)
                 let promise = context.eventLoop.makePromise(of: String.self)

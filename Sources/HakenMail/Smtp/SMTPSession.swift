@@ -28,6 +28,8 @@ public struct SMTPSession: Sendable {
         public var helo: String
         public var mailFrom: String
         public var recipients: [String]
+        /// The client's IP address, as the connection gives it (the session does not know it).
+        public var clientAddress: String?
     }
 
     public enum Action: Equatable, Sendable {

@@ -16,8 +16,11 @@ public enum AfterTheDay {
 
     /// Files the expert's report; `mail` builds the business's message around the new
     /// certification link's token, queued in the same transaction (so no report without its mail).
+    /// #12, DEC-2: the expert's times are compared with the mailed ones (`timeGapMinutes`) in the
+    /// same transaction.
     public static func fileReport(_ report: ExpertReport, dispatch: DispatchModel, by actor: String,
                                   mail: @escaping @Sendable (_ certificationToken: String) -> Outbox.Row?,
+                                  timeGapMinutes: Int = CrossCheck.defaultToleranceMinutes,
                                   on db: Database, key: AuditKey, now: Date) async throws {
         let dispatchID = try dispatch.requireID()
         if dispatch.cancelled { throw Problem.cancelled }
@@ -36,6 +39,7 @@ public enum AfterTheDay {
                                details: ["actualStart": report.actualStart.hhmm, "actualEnd": report.actualEnd.hhmm, "work": report.work,
                                          "nextSteps": report.nextSteps ?? "", "travelExpensesYen": String(report.travelExpensesYen)]), now: now)
             try await writer.flush()
+            try await Discrepancies.review([dispatchID], toleranceMinutes: timeGapMinutes, actor: actor, on: tx, key: key, now: now)
             let token = try await ActionLinks.issue(.certification, subject: dispatchID, on: tx, key: key, now: now)
             if let row = mail(token) { try await Outbox.enqueue([row], on: tx) }
         }

@@ -24,6 +24,10 @@ public enum MailInbox {
         public var messageID: String?
         public var envelopeFrom: String?
         public var size: Int
+        /// #12: what the sender checks found (`SenderAuthentication.Verdict`'s raw value) and why.
+        public var senderAuthVerdict: String?
+        public var senderAuth: String?
+        public var clientAddress: String?
     }
 
     public struct Filter: Sendable, Equatable {
@@ -66,7 +70,8 @@ public enum MailInbox {
 
     static let columns: SQLQueryString = """
         SELECT m.id, m.received_at, m.from_address, m.subject, m.status, m.reason, m.dispatch_id, m.evidence_kind, m.flags, m.problems,
-               m.decided_at, m.decided_by, m.decision_note, m.message_id, m.envelope_from, m.size
+               m.decided_at, m.decided_by, m.decision_note, m.message_id, m.envelope_from, m.size,
+               m.sender_auth_verdict, m.sender_auth, m.client_address
         FROM inbound_mail m
         """
 
@@ -81,6 +86,12 @@ public enum MailInbox {
         }
         let query = columns + condition(filter, sql: sql) + " ORDER BY m.received_at DESC, m.id LIMIT \(bind: limit) OFFSET \(bind: offset)"
         return try await sql.raw(query).all().map(row)
+    }
+
+    /// The mails recorded against one dispatch, in the order received (its reports and photos,
+    /// each with what the sender checks found).
+    public static func forDispatch(_ id: UUID, on db: Database) async throws -> [Row] {
+        try await db.sql().raw(columns + " WHERE m.dispatch_id = \(bind: id) ORDER BY m.received_at, m.id LIMIT 200").all().map(row)
     }
 
     public static func count(_ filter: Filter, on db: Database) async throws -> Int {
@@ -124,6 +135,7 @@ public enum MailInbox {
             .first()?.decode(column: "n", as: Int.self) ?? 0
         counts[.overdue] = try await Reminders.escalationCount(on: db)
         counts[.outsideProposed] = try await OutsideProgramme.proposedCount(on: db)
+        counts[.discrepancies] = try await Discrepancies.openCount(on: db)
         counts[.disputes] = try await sql.raw("""
             SELECT COUNT(*) AS n FROM evidence WHERE kind = \(bind: EvidenceKind.certification.rawValue) AND status = \(bind: EvidenceStatus.review.rawValue)
             """).first()?.decode(column: "n", as: Int.self) ?? 0
@@ -179,6 +191,9 @@ public enum MailInbox {
                    decidedAt: try row.decode(column: "decided_at", as: Date?.self), decidedBy: try row.decode(column: "decided_by", as: String?.self),
                    decisionNote: try row.decode(column: "decision_note", as: String?.self),
                    messageID: try row.decode(column: "message_id", as: String?.self),
-                   envelopeFrom: try row.decode(column: "envelope_from", as: String?.self), size: try row.decode(column: "size", as: Int.self))
+                   envelopeFrom: try row.decode(column: "envelope_from", as: String?.self), size: try row.decode(column: "size", as: Int.self),
+                   senderAuthVerdict: try row.decode(column: "sender_auth_verdict", as: String?.self),
+                   senderAuth: try row.decode(column: "sender_auth", as: String?.self),
+                   clientAddress: try row.decode(column: "client_address", as: String?.self))
     }
 }

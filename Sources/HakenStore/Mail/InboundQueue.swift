@@ -18,17 +18,22 @@ public struct QueuedMail: Sendable {
     public var envelopeFrom: String?
     public var fromAddress: String?
     public var subject: String?
+    /// The SMTP client's address and HELO name (#12: SPF), when it came over SMTP.
+    public var clientAddress: String?
+    public var helo: String?
 
     public init(id: UUID, rawPath: String, raw: Data?, contentHash: String, receivedAt: Date, envelopeFrom: String?,
-                fromAddress: String?, subject: String?) {
+                fromAddress: String?, subject: String?, clientAddress: String? = nil, helo: String? = nil) {
         (self.id, self.rawPath, self.raw, self.contentHash) = (id, rawPath, raw, contentHash)
         (self.receivedAt, self.envelopeFrom, self.fromAddress, self.subject) = (receivedAt, envelopeFrom, fromAddress, subject)
+        (self.clientAddress, self.helo) = (clientAddress, helo)
     }
 
     /// The oldest queued mails.
     public static func next(_ limit: Int, on db: Database) async throws -> [QueuedMail] {
         let rows = try await db.sql().raw("""
-            SELECT id, raw_path, raw, content_hash, received_at, envelope_from, from_address, subject FROM inbound_mail
+            SELECT id, raw_path, raw, content_hash, received_at, envelope_from, from_address, subject, client_address, helo
+            FROM inbound_mail
             WHERE status = \(bind: MailStatus.queued.rawValue) ORDER BY received_at, id LIMIT \(unsafeRaw: String(max(1, limit)))
             """).all()
         return try rows.map { row in
@@ -39,7 +44,9 @@ public struct QueuedMail: Sendable {
                        receivedAt: try row.decode(column: "received_at", as: Date.self),
                        envelopeFrom: try row.decode(column: "envelope_from", as: String?.self),
                        fromAddress: try row.decode(column: "from_address", as: String?.self),
-                       subject: try row.decode(column: "subject", as: String?.self))
+                       subject: try row.decode(column: "subject", as: String?.self),
+                       clientAddress: try row.decode(column: "client_address", as: String?.self),
+                       helo: try row.decode(column: "helo", as: String?.self))
         }
     }
 

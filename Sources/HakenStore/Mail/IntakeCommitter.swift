@@ -20,12 +20,16 @@ public actor IntakeCommitter {
         public var source: String
         public var fromAddress: String?
         public var subject: String?
+        /// The SMTP client's address and HELO name (SPF checks them); nil for the other ways in.
+        public var clientAddress: String?
+        public var helo: String?
 
         public init(id: UUID, messageID: String?, contentHash: String, rawPath: String, raw: Data?, size: Int, envelopeFrom: String?,
-                    envelopeTo: String, receivedAt: Date, source: String, fromAddress: String?, subject: String?) {
+                    envelopeTo: String, receivedAt: Date, source: String, fromAddress: String?, subject: String?,
+                    clientAddress: String? = nil, helo: String? = nil) {
             (self.id, self.messageID, self.contentHash, self.rawPath, self.raw, self.size) = (id, messageID, contentHash, rawPath, raw, size)
             (self.envelopeFrom, self.envelopeTo, self.receivedAt, self.source) = (envelopeFrom, envelopeTo, receivedAt, source)
-            (self.fromAddress, self.subject) = (fromAddress, subject)
+            (self.fromAddress, self.subject, self.clientAddress, self.helo) = (fromAddress, subject, clientAddress, helo)
         }
     }
 
@@ -99,11 +103,12 @@ public actor IntakeCommitter {
             guard !fresh.isEmpty else { return answers }
             let insert = sql.insert(into: InboundMailModel.schema)
                 .columns("id", "message_id", "content_hash", "raw_path", "raw", "size", "envelope_from", "envelope_to", "received_at",
-                         "source", "status", "from_address", "subject")
+                         "source", "status", "from_address", "subject", "client_address", "helo")
             for row in fresh {
                 insert.values(SQLBind(row.id), SQLBind(row.messageID), SQLBind(row.contentHash), SQLBind(row.rawPath), SQLBind(row.raw), SQLBind(row.size),
                               SQLBind(row.envelopeFrom), SQLBind(row.envelopeTo), SQLBind(row.receivedAt), SQLBind(row.source),
-                              SQLBind(InboundMailModel.Status.queued.rawValue), SQLBind(row.fromAddress), SQLBind(row.subject))
+                              SQLBind(InboundMailModel.Status.queued.rawValue), SQLBind(row.fromAddress), SQLBind(row.subject),
+                              SQLBind(row.clientAddress), SQLBind(row.helo))
             }
             try await insert.run()
             return answers

@@ -24,6 +24,7 @@ public final class MailBatch: @unchecked Sendable {
         var business: BusinessRef
         var expertName: String
         var schedule: DispatchSchedule
+        var cancelled: Bool
     }
 
     private let db: Database
@@ -50,9 +51,12 @@ public final class MailBatch: @unchecked Sendable {
         var reason: String
         var dispatchID: UUID?
         var evidenceKind: String?
+        var reported: String?
         var problems: String?
         var flags: String?
         var mtaReceivedAt: Date?
+        var senderAuth: String?
+        var senderAuthVerdict: String?
         var searchText: String
         var now: Date
     }
@@ -157,7 +161,7 @@ public final class MailBatch: @unchecked Sendable {
             """ as SQLQueryString + condition).all()
         var result: [DispatchInfo] = []
         defer { for info in result { namesByDispatch[info.id] = (info.business.name, info.expertName) } }
-        for row in rows where try !row.decode(column: "cancelled", as: Bool.self) {
+        for row in rows {
             guard let day = CivilDate(iso: try row.decode(column: "date", as: String.self)),
                   let start = TimeOfDay(hhmm: try row.decode(column: "start_time", as: String.self)),
                   let end = TimeOfDay(hhmm: try row.decode(column: "end_time", as: String.self)) else { continue }
@@ -166,7 +170,8 @@ public final class MailBatch: @unchecked Sendable {
                 business: BusinessRef(id: try row.decode(column: "business_id", as: UUID.self),
                                       name: try row.decode(column: "business_name", as: String.self)),
                 expertName: try row.decode(column: "expert_name", as: String.self),
-                schedule: DispatchSchedule(date: day, start: start, end: end, place: try row.decode(column: "place", as: String.self))))
+                schedule: DispatchSchedule(date: day, start: start, end: end, place: try row.decode(column: "place", as: String.self)),
+                cancelled: try row.decode(column: "cancelled", as: Bool.self)))
         }
         return result
     }
@@ -188,7 +193,8 @@ public final class MailBatch: @unchecked Sendable {
             RecordedEvidence(status: item.status, trust: item.trust,
                              receivedAt: item.receivedAt.map { TokyoClock.local(secondsSince1970: $0.timeIntervalSince1970) })
         }
-        return CandidateDispatch(id: info.id, business: info.business, expertName: info.expertName, schedule: info.schedule, evidence: items)
+        return CandidateDispatch(id: info.id, business: info.business, expertName: info.expertName, schedule: info.schedule, evidence: items,
+                                 cancelled: info.cancelled)
     }
 
     /// AFT-1: the businesses an institution has filed dispatches for.
@@ -215,17 +221,19 @@ public final class MailBatch: @unchecked Sendable {
     /// `from` and `subject` (as stored at intake) go into the inbox's search text with the
     /// reason and the matched dispatch's names.
     public func finish(_ mailID: UUID, decision: MailDecision, problems: [String], mtaReceivedAt: Date?,
-                       from: String?, subject: String?, storedAt: Date, now: Date) {
+                       authentication: SenderAuthentication? = nil, from: String?, subject: String?, storedAt: Date, now: Date) {
         let names = decision.dispatchID.flatMap { namesByDispatch[$0] }
         let late = decision.evidence.contains { ($0.kind == .startReport || $0.kind == .endReport) && $0.status == .late }
         for queue in DeskQueue.queues(status: decision.status, flags: decision.flags, lateReport: late) {
             queued.append(MailQueues.Entry(mailID: mailID, queue: queue, receivedAt: storedAt))
         }
         finished.append(Finished(id: mailID, status: decision.status.rawValue, reason: decision.reason, dispatchID: decision.dispatchID,
-                                 evidenceKind: decision.evidence.first?.kind.rawValue,
+                                 evidenceKind: decision.evidence.first?.kind.rawValue, reported: decision.reported?.rawValue,
                                  problems: problems.isEmpty ? nil : problems.joined(separator: ","),
                                  flags: decision.flags.isEmpty ? nil : decision.flags.map(\.rawValue).joined(separator: ","),
                                  mtaReceivedAt: mtaReceivedAt,
+                                 senderAuth: authentication.map { "\($0.reason) — \($0.summary)" },
+                                 senderAuthVerdict: authentication?.verdict.rawValue,
                                  searchText: MailInbox.searchText([from, subject, decision.reason, names?.business, names?.expert]), now: now))
     }
 
@@ -315,10 +323,15 @@ public final class MailBatch: @unchecked Sendable {
         // left out (less SQL for the database to parse per batch).
         if finished.contains(where: { $0.dispatchID != nil }) { query += column("dispatch_id") { typed($0.dispatchID, "uuid") } + ", " }
         if finished.contains(where: { $0.evidenceKind != nil }) { query += column("evidence_kind") { "\(bind: $0.evidenceKind)" } + ", " }
+        if finished.contains(where: { $0.reported != nil }) { query += column("reported") { "\(bind: $0.reported)" } + ", " }
         if finished.contains(where: { $0.problems != nil }) { query += column("problems") { "\(bind: $0.problems)" } + ", " }
         if finished.contains(where: { $0.flags != nil }) { query += column("flags") { "\(bind: $0.flags)" } + ", " }
         if finished.contains(where: { $0.mtaReceivedAt != nil }) {
             query += column("mta_received_at") { typed($0.mtaReceivedAt, "timestamptz") } + ", "
+        }
+        if finished.contains(where: { $0.senderAuthVerdict != nil }) {
+            query += column("sender_auth") { "\(bind: $0.senderAuth)" } + ", "
+            query += column("sender_auth_verdict") { "\(bind: $0.senderAuthVerdict)" } + ", "
         }
         query += column("search_text") { "\(bind: $0.searchText)" } + ", "
         query += column("processed_at") { typed($0.now, "timestamptz") }

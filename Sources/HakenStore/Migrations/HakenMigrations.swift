@@ -18,6 +18,8 @@ public enum HakenMigrations {
         SessionRecord.migration,
         M012_SecretariatDesk(),
         M013_Deadlines(),
+        M014_SenderAuthentication(),
+        M015_CrossChecks(),
     ]
 
     public static func register(on migrations: Migrations) {

@@ -44,6 +44,11 @@ public final class InboundMailModel: Model, @unchecked Sendable {
     @OptionalField(key: "flags") public var flags: String?
     /// DEC-1: when our trusted MTA received it (its `Received` field), when `HAKEN_TRUSTED_MTA` is set.
     @OptionalField(key: "mta_received_at") public var mtaReceivedAt: Date?
+    /// #12: the SMTP client's address and HELO name, and what the sender checks found.
+    @OptionalField(key: "client_address") public var clientAddress: String?
+    @OptionalField(key: "helo") public var helo: String?
+    @OptionalField(key: "sender_auth") public var senderAuth: String?
+    @OptionalField(key: "sender_auth_verdict") public var senderAuthVerdict: String?
 }
 
 /// A mail HakenDesk sends (receipts, certification links, reminders). Sent by the outbox

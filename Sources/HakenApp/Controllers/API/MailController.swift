@@ -54,6 +54,9 @@ enum MailController {
         var decidedAt: Date?
         var decidedBy: String?
         var decisionNote: String?
+        /// #12: `pass`, `fail` or `unverified`, and the reason with the results.
+        var senderAuthVerdict: String?
+        var senderAuth: String?
 
         init(_ row: MailInbox.Row) {
             id = row.id.apiString
@@ -70,6 +73,8 @@ enum MailController {
             decidedAt = row.decidedAt
             decidedBy = row.decidedBy
             decisionNote = row.decisionNote
+            senderAuthVerdict = row.senderAuthVerdict
+            senderAuth = row.senderAuth
         }
     }
 

@@ -46,6 +46,16 @@ enum CertificationController {
     static func certify(req: Request) async throws -> Response {
         let loaded = try await load(req)
         if let refusal = loaded.refusal {
+            if refusal == .noPhoto {
+                // AFT-3 with #12: the attempt is refused, and the secretariat hears of it (once per link).
+                let attempt = try loaded.link.requireID().uuidString.lowercased()
+                let entry = Discrepancies.Entry(dispatchID: loaded.dispatch.id, finding: CrossCheck.certificationBeforePhoto(attempt: attempt))
+                let (actor, key, now) = ("business:\(loaded.dispatch.businessID.uuidString.lowercased())", req.application.haken.auditKey,
+                                         req.application.hakenClock.now())
+                try await req.db.hakenTransaction { tx in
+                    try await Discrepancies.review([], toleranceMinutes: 0, extra: [entry], actor: actor, on: tx, key: key, now: now)
+                }
+            }
             return try await req.page("certify", title: "従事証明と専門家評価", try page(loaded, refusal: refusal, state: FormState()), status: .conflict)
         }
         let values = req.formValues(fields)

@@ -41,6 +41,7 @@ enum DeskLinks {
         case .photos: return "/desk/photos"
         case .consents: return "/desk/consents"
         case .disputes: return "/desk/disputes"
+        case .discrepancies: return "/desk/discrepancies"
         case .overdue, .outsideProposed: return "/desk/deadlines"
         default: return "/desk/mail?queue=\(queue.rawValue)"
         }

@@ -109,21 +109,22 @@ enum InboxPageController {
         var subject: String
         var status: String
         var reason: String
-        var flags: [String]
-        var problems: [String]
+        @OmitEmpty var flags: [String]
+        @OmitEmpty var problems: [String]
         var headers: [ReceivedMailView.Header]
         var text: String?
-        var attachments: [Attachment]
-        var items: [Item]
+        @OmitEmpty var attachments: [Attachment]
+        @OmitEmpty var items: [Item]
         var dispatch: String?
         var dispatchLabel: String?
         var decided: String?
         var decisionNote: String?
+        var senderAuth: SenderAuthLine?
         var canReview: Bool
         var canAssign: Bool
         var canDismiss: Bool
         var declarationMail: Bool
-        var candidates: [CandidateRow]
+        @OmitEmpty var candidates: [CandidateRow]
         var kinds: [Option]
         var queue: String
     }
@@ -157,6 +158,7 @@ enum InboxPageController {
             },
             dispatch: context.dispatch?.id.apiString, dispatchLabel: dispatchLabel,
             decided: mail.decidedAt.map { "\(DeskLinks.time($0))（\(mail.decidedBy ?? "")）" }, decisionNote: mail.decisionNote,
+            senderAuth: SenderAuthLine(mail),
             canReview: undecided && context.dispatch != nil && [.review, .matched, .refused].contains(mail.status),
             canAssign: undecided && context.dispatch == nil && [.unmatched, .refused].contains(mail.status),
             canDismiss: undecided && [.unmatched, .refused, .machine, .review].contains(mail.status),
@@ -200,5 +202,21 @@ enum InboxPageController {
     static func attachment(req: Request) async throws -> Response {
         _ = try req.signedIn()
         return try await DeskAPIController.attachment(req: req)
+    }
+}
+
+/// #12: what the sender checks found, as the desk shows it beside a mail.
+struct SenderAuthLine: Encodable, Sendable {
+    var verdict: String
+    var tone: String
+    var detail: String
+    var client: String?
+
+    init?(_ row: MailInbox.Row) {
+        guard let raw = row.senderAuthVerdict, let verdict = SenderAuthentication.Verdict(rawValue: raw) else { return nil }
+        self.verdict = verdict.japaneseName
+        self.tone = verdict.tone
+        self.detail = row.senderAuth ?? ""
+        self.client = row.clientAddress
     }
 }

@@ -100,6 +100,26 @@ enum DispatchPagesController {
         var declarations: String
         var audit: String
         var photo: String?
+        /// The mails recorded against the dispatch, each with what the sender checks found (#12).
+        @OmitEmpty var mails: [MailLine]
+        /// What its reports say against each other (#12, DEC-2), open ones first.
+        @OmitEmpty var discrepancies: [DiscrepancyLine]
+    }
+
+    struct DiscrepancyLine: Encodable {
+        var kind: String
+        var reason: String
+        var found: String
+        var resolution: String?
+    }
+
+    struct MailLine: Encodable {
+        var href: String
+        var received: String
+        var subject: String
+        var from: String
+        var status: String
+        var auth: SenderAuthLine?
     }
 
     struct ExpertReportFacts: Encodable {
@@ -126,6 +146,17 @@ enum DispatchPagesController {
             certificationNote = "従事証明と専門家の評価は、事務局からお送りしたメールのリンクから入力してください。"
         }
         let institutionActs = principal.role == .institution && principal.may(.fileDispatch, .dispatch(dispatch.parties))
+        let desk = principal.may(.manage, .secretariatDesk)
+        let mails = desk ? try await MailInbox.forDispatch(dispatchID, on: req.db).map { mail in
+            MailLine(href: "/desk/mail/\(mail.id.apiString)", received: HakenApp.DeskLinks.time(mail.receivedAt), subject: mail.subject ?? "（件名なし）",
+                     from: mail.from ?? "（読み取れません）", status: mail.status.japaneseName, auth: SenderAuthLine(mail))
+        } : []
+        let discrepancies = desk ? try await Discrepancies.forDispatch(dispatchID, on: req.db)
+            .sorted { ($0.resolvedAt == nil ? 0 : 1, $0.foundAt) < ($1.resolvedAt == nil ? 0 : 1, $1.foundAt) }
+            .map { item in
+                DiscrepancyLine(kind: item.kind.japaneseName, reason: item.reason, found: HakenApp.DeskLinks.time(item.foundAt),
+                                resolution: item.resolvedAt.map { "確認済み（\(HakenApp.DeskLinks.time($0))、\(item.resolvedBy ?? "")）: \(item.resolution ?? "")" })
+            } : []
         let page = Page(
             id: id, business: dispatch.businessName ?? "", expert: dispatch.expertName ?? "", institution: dispatch.institutionName ?? "",
             date: JapaneseDateFormat.monthDayWeekday(schedule.date), dateEra: JapaneseEra.format(schedule.date) ?? schedule.date.iso,
@@ -146,9 +177,10 @@ enum DispatchPagesController {
             cancelReason: dispatch.cancelled ? (dispatch.cancelReason ?? "（理由の記録なし）") : nil,
             consentLink: institutionActs && [.missing, .rejected].contains(facts.evidence.status(.photoConsent))
                 ? "/businesses/\(dispatch.businessID.apiString)/consent" : nil,
-            desk: principal.may(.manage, .secretariatDesk)
+            desk: desk
                 ? DeskLinks(declarations: "/desk/dispatches/\(id)/declarations", audit: "/desk/dispatches/\(id)/audit",
-                            photo: facts.evidence.status(.photo) == .missing ? nil : "/desk/photos/\(id)") : nil)
+                            photo: facts.evidence.status(.photo) == .missing ? nil : "/desk/photos/\(id)",
+                            mails: mails, discrepancies: discrepancies) : nil)
         return try await req.page("dispatch", title: "派遣 \(page.date) \(page.business)", page)
     }
 

@@ -38,7 +38,8 @@ enum ExpertReportController {
             return WebMail.row(.certificationRequest, to: business.email, message, dedupe: "certify:\(id.apiString)", req: req)
         }
         do {
-            try await AfterTheDay.fileReport(report, dispatch: dispatch, by: principal.actor, mail: mailRow, on: req.db,
+            try await AfterTheDay.fileReport(report, dispatch: dispatch, by: principal.actor, mail: mailRow,
+                                             timeGapMinutes: req.application.haken.configuration.timeGapMinutes, on: req.db,
                                              key: req.application.haken.auditKey, now: req.application.hakenClock.now())
         } catch AfterTheDay.Problem.reportAlreadyFiled {
             return req.seeOther("/dispatches/\(id.apiString)", flash: "この派遣の支援報告は既に提出されています。")
