@@ -31,7 +31,7 @@ import nacl.signing
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from dnslib import QTYPE, RCODE, RR, TXT, A
-from dnslib.server import BaseResolver, DNSServer
+from dnslib.server import BaseResolver, DNSHandler, DNSServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hakentest import Checks, free_port, serve, sign_in, stop  # noqa: E402
@@ -41,8 +41,8 @@ SECRETARIAT = "senmonka-haken@example.jp"
 BUSINESS = "info@basona.example.jp"
 
 
-def rsa_key():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def rsa_key(bits=2048):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
                                 serialization.NoEncryption())
     public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -58,12 +58,13 @@ class Zone(BaseResolver):
     """TXT and A records from a dict; names in `silent` are never answered (the client times out)."""
 
     def __init__(self):
-        self.txt, self.a, self.silent, self.asked = {}, {}, set(), []
+        self.txt, self.a, self.silent, self.asked, self.protocols = {}, {}, set(), [], []
 
     def resolve(self, request, handler):
         name = str(request.q.qname).rstrip(".").lower()
         qtype = QTYPE[request.q.qtype]
         self.asked.append((name, qtype))
+        self.protocols.append((name, handler.protocol))
         if name in self.silent:
             time.sleep(5)   # past the client's timeout: its answer is never read
         reply = request.reply()
@@ -76,6 +77,11 @@ class Zone(BaseResolver):
         elif name not in self.txt and name not in self.a:
             reply.header.rcode = RCODE.NXDOMAIN
         return reply
+
+
+class ClassicUDP(DNSHandler):
+    """Answers over UDP fit in 512 bytes, as without EDNS: a larger one is truncated (TC)."""
+    udplen = 512
 
 
 def message(sender, subject, body="本日の支援を開始しました。\r\n"):
@@ -114,6 +120,8 @@ def main():
     zone.txt["sel._domainkey.basona.example.jp"] = [rsa_record]
     zone.txt["ed._domainkey.basona.example.jp"] = [ed_record]
     zone.txt["s1._domainkey.evil.example"] = [evil_record]
+    big_private, big_record = rsa_key(4096)   # its key record does not fit in 512 bytes: fetched over TCP
+    zone.txt["big._domainkey.basona.example.jp"] = [big_record]
     zone.silent.add("slow._domainkey.basona.example.jp")
     # The business's SPF does not cover 127.0.0.1: its reports pass by their signatures alone.
     zone.txt["basona.example.jp"] = ["v=spf1 ip4:192.0.2.0/24 -all"]
@@ -125,7 +133,7 @@ def main():
     zone.txt["spf-soft.example.jp"] = ["v=spf1 ip4:192.0.2.1 ~all"]
     zone.a["mx.example.jp"] = "192.0.2.99"   # a name that exists, for contrast with the NXDOMAIN of spf-none
     dns_port = free_port()
-    udp = DNSServer(zone, port=dns_port, address="127.0.0.1")
+    udp = DNSServer(zone, port=dns_port, address="127.0.0.1", handler=ClassicUDP)
     tcp = DNSServer(zone, port=dns_port, address="127.0.0.1", tcp=True)
     udp.start_thread()
     tcp.start_thread()
@@ -203,6 +211,12 @@ def main():
         item = mail(message_id(ed))
         checks.check("an ed25519-sha256 signature passes", item and item["senderAuthVerdict"] == "pass", item)
         checks.check("… and its end report counts", evidence("endReport") == "accepted", evidence("endReport"))
+
+        big = sign(message(f"ばそな建設 <{BUSINESS}>", "写真を送ります"), "big", "basona.example.jp", big_private)
+        send(big, BUSINESS)
+        item = mail(message_id(big))
+        checks.check("a 4096-bit key, truncated over UDP, is fetched over TCP and passes", item and item["senderAuthVerdict"] == "pass"
+                     and ("big._domainkey.basona.example.jp", "tcp") in zone.protocols, (item, [p for p in zone.protocols if p[0].startswith("big")]))
 
         print("forged From")
         forged = sign(message(f"ばそな建設 <{BUSINESS}>", subject), "s1", "evil.example", evil_private)
