@@ -82,9 +82,12 @@ struct ZoneDNS: DNSLookup {
         #expect(String(decoding: DKIMCanonical.header(field, relaxed: true), as: UTF8.self) == "subject:AbC\r\n")
         let folded = Array("A : X\r\n Y  \t Z  \r\n".utf8)
         #expect(String(decoding: DKIMCanonical.header(folded, relaxed: true), as: UTF8.self) == "a:X Y Z\r\n")
-        let body = Array(" C \r\nD \t E\r\n\r\n\r\n".utf8)
+        let body = Array(" C \r\nD \t E\r\n\r\n\r\n".utf8)[...]
         #expect(String(decoding: DKIMCanonical.body(body, relaxed: true), as: UTF8.self) == " C\r\nD E\r\n")
         #expect(String(decoding: DKIMCanonical.body(body, relaxed: false), as: UTF8.self) == " C \r\nD \t E\r\n")
+        #expect(String(decoding: DKIMCanonical.body(Array(" \r\n\r\nX".utf8)[...], relaxed: true), as: UTF8.self) == "\r\n\r\nX\r\n")
+        #expect(String(decoding: DKIMCanonical.body(Array("A\n\n \n".utf8)[...], relaxed: false), as: UTF8.self) == "A\r\n\r\n \r\n")
+        #expect(DKIMCanonical.split(Array("A: 1\r\n\r\n".utf8)).body.isEmpty)
         #expect(DKIMCanonical.body([], relaxed: false) == [0x0D, 0x0A])
         #expect(DKIMCanonical.body([], relaxed: true) == [])
         let signature = Array("DKIM-Signature: v=1; b=abc\r\n def; bh=xyz\r\n".utf8)

@@ -9,76 +9,77 @@ public enum DKIMCanonical {
         public var raw: [UInt8]
     }
 
-    /// The header fields in order, and the body.
-    public static func split(_ message: [UInt8]) -> (fields: [Field], body: [UInt8]) {
-        let lines = crlfLines(message)
+    /// The header fields in order, and the body (a slice of the message: a photo's megabytes
+    /// are not copied).
+    public static func split(_ message: [UInt8]) -> (fields: [Field], body: ArraySlice<UInt8>) {
         var fields: [Field] = []
-        var index = 0
-        while index < lines.count {
-            let line = lines[index]
-            if line.isEmpty { index += 1; break }  // the empty line ends the header
+        var start = 0
+        while start < message.count {
+            let newline = message[start...].firstIndex(of: 0x0A) ?? message.count
+            var end = newline
+            if end > start, message[end - 1] == 0x0D { end -= 1 }
+            let line = message[start..<end]
+            let next = min(newline + 1, message.count)
+            if line.isEmpty { return (fields, message[next...]) }  // the empty line ends the header
             if let first = line.first, first == 0x20 || first == 0x09, !fields.isEmpty {
                 fields[fields.count - 1].raw += line + [0x0D, 0x0A]
             } else {
                 let name = line.firstIndex(of: UInt8(ascii: ":")).map { String(decoding: line[..<$0], as: UTF8.self) } ?? ""
-                fields.append(Field(name: name.trimmingCharacters(in: " \t").lowercased(), raw: line + [0x0D, 0x0A]))
+                fields.append(Field(name: name.trimmingCharacters(in: " \t").lowercased(), raw: Array(line) + [0x0D, 0x0A]))
             }
-            index += 1
+            start = next
         }
-        var body: [UInt8] = []
-        if index < lines.count {
-            body.reserveCapacity(message.count)
-            for line in lines[index...] { body += line; body += [0x0D, 0x0A] }
-            // The last line had no line end in the message: do not invent one.
-            if let last = message.last, last != 0x0A { body.removeLast(2) }
-        }
-        return (fields, body)
-    }
-
-    /// Lines without their line ends (CRLF or a bare LF).
-    static func crlfLines(_ bytes: [UInt8]) -> [[UInt8]] {
-        var lines: [[UInt8]] = []
-        var start = 0
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x0A {
-                var end = i
-                if end > start, bytes[end - 1] == 0x0D { end -= 1 }
-                lines.append(Array(bytes[start..<end]))
-                start = i + 1
-            }
-            i += 1
-        }
-        if start < bytes.count { lines.append(Array(bytes[start...])) }
-        return lines
+        return (fields, [])
     }
 
     // MARK: Body
 
-    public static func body(_ body: [UInt8], relaxed: Bool) -> [UInt8] {
-        var lines = crlfLines(body)
-        if relaxed {
-            lines = lines.map { line in
-                var out: [UInt8] = []
-                out.reserveCapacity(line.count)
+    /// The canonical body, handed to `sink` piece by piece (a hash, or an array in tests): one
+    /// pass over the body, no copy of it. Trailing empty lines are held back until a line with
+    /// content follows, so they are dropped at the end (RFC 6376 3.4.3, 3.4.4).
+    public static func body(_ body: ArraySlice<UInt8>, relaxed: Bool, into sink: (ArraySlice<UInt8>) -> Void) {
+        let crlf: [UInt8] = [0x0D, 0x0A]
+        var heldEmptyLines = 0
+        var wroteLine = false
+        var relaxedLine: [UInt8] = []
+        var start = body.startIndex
+        while start < body.endIndex {
+            let newline = body[start...].firstIndex(of: 0x0A) ?? body.endIndex
+            var end = newline
+            if end > start, body[end - 1] == 0x0D { end -= 1 }
+            var line = body[start..<end]
+            if relaxed {
+                relaxedLine.removeAll(keepingCapacity: true)
                 var pendingSpace = false
                 for byte in line {
                     if byte == 0x20 || byte == 0x09 {
                         pendingSpace = true
                     } else {
-                        if pendingSpace { out.append(0x20) }
+                        if pendingSpace { relaxedLine.append(0x20) }
                         pendingSpace = false
-                        out.append(byte)
+                        relaxedLine.append(byte)
                     }
                 }
-                return out  // whitespace at the line end is dropped
+                line = relaxedLine[...]   // whitespace at the line end is dropped
             }
+            if line.isEmpty {
+                heldEmptyLines += 1
+            } else {
+                for _ in 0..<heldEmptyLines { sink(crlf[...]) }
+                heldEmptyLines = 0
+                sink(line)
+                sink(crlf[...])
+                wroteLine = true
+            }
+            start = newline < body.endIndex ? body.index(after: newline) : body.endIndex
         }
-        while let last = lines.last, last.isEmpty { lines.removeLast() }
-        if lines.isEmpty { return relaxed ? [] : [0x0D, 0x0A] }
+        if !wroteLine && !relaxed { sink(crlf[...]) }   // an empty body is one CRLF (simple) or nothing (relaxed)
+    }
+
+    /// The canonical body as bytes.
+    public static func body(_ body: ArraySlice<UInt8>, relaxed: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(body.count + 2)
-        for line in lines { out += line; out += [0x0D, 0x0A] }
+        self.body(body, relaxed: relaxed) { out += $0 }
         return out
     }
 

@@ -46,7 +46,7 @@ public struct DKIMVerifier: Sendable {
         return results
     }
 
-    func verify(_ field: DKIMCanonical.Field, fields: [DKIMCanonical.Field], body: [UInt8]) async -> Result {
+    func verify(_ field: DKIMCanonical.Field, fields: [DKIMCanonical.Field], body: ArraySlice<UInt8>) async -> Result {
         let signature: DKIMSignature
         switch DKIMSignature.parse(field.raw) {
         case .success(let parsed): signature = parsed
@@ -58,8 +58,9 @@ public struct DKIMVerifier: Sendable {
         if signature.bodyLength != nil { return result(.permerror, "l= (body length) is not accepted") }
         if let expires = signature.expires, expires < now() { return result(.fail, "signature expired") }
 
-        let canonicalBody = DKIMCanonical.body(body, relaxed: signature.bodyRelaxed)
-        let bodyHash = Data(SHA256.hash(data: canonicalBody))
+        var hasher = SHA256()
+        DKIMCanonical.body(body, relaxed: signature.bodyRelaxed) { hasher.update(data: $0) }
+        let bodyHash = Data(hasher.finalize())
         guard bodyHash == signature.bodyHash else { return result(.fail, "body hash did not verify") }
 
         // RFC 6376 5.4.2: each name in h= takes the last field of that name not yet used.
