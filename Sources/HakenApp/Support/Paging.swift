@@ -19,6 +19,13 @@ struct Paging: Sendable, Equatable {
                                message: "per は 1 から \(maxPer) までの整数で指定してください。"))
     }
 
+    /// One page of a list as JSON, with the whole list's length in `X-Total-Count`.
+    static func response<Item: Content>(_ items: [Item], total: Int, for req: Request) async throws -> Response {
+        let response = try await items.encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        return response
+    }
+
     private static func number(_ req: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>, message: String) throws -> Int {
         guard let text = req.query[String.self, at: name] else { return fallback }
         guard let value = Int(text), range.contains(value) else {

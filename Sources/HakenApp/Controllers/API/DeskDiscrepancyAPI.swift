@@ -34,9 +34,7 @@ extension DeskAPIController {
         let paging = try Paging.from(req, defaultPer: 100, maxPer: 500)
         let total = try await Discrepancies.openCount(on: req.db)
         let rows = try await Discrepancies.open(offset: paging.offset, limit: paging.per, on: req.db)
-        let response = try await rows.map(DiscrepancyItem.init).encodeResponse(for: req)
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
-        return response
+        return try await Paging.response(rows.map(DiscrepancyItem.init), total: total, for: req)
     }
 
     struct ResolveInput: Content {

@@ -26,9 +26,7 @@ extension DeskAPIController {
             PhotoItem(dispatchId: $0.dispatch.id.apiString, business: $0.dispatch.businessName ?? "", expert: $0.dispatch.expertName ?? "",
                       date: $0.dispatch.date, status: $0.status.rawValue, trust: $0.trust.rawValue, receivedAt: $0.receivedAt)
         }
-        let response = try await items.encodeResponse(for: req)
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
-        return response
+        return try await Paging.response(items, total: total, for: req)
     }
 
     struct Checked: Content {

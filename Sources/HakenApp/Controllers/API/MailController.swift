@@ -86,8 +86,7 @@ enum MailController {
         let filter = try InboxQuery.filter(req)
         let total = try await MailInbox.count(filter, on: req.db)
         let rows = try await MailInbox.page(filter, offset: paging.offset, limit: paging.per, on: req.db)
-        let response = try await rows.map(MailItem.init).encodeResponse(for: req)
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        let response = try await Paging.response(rows.map(MailItem.init), total: total, for: req)
         if paging.offset + paging.per < total {
             var next = URLComponents()
             next.path = "/api/v1/mail"
