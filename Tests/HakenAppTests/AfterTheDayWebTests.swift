@@ -54,6 +54,10 @@ import Vapor
             #expect(refused.status == .conflict)
             #expect(refused.html.contains("支援状況写真がまだ届いていません"), "AFT-3: no certification before the photo")
             #expect(refused.html.contains("10:30〜15:10") && refused.html.contains("10:30〜15:00"), "the expert's times beside the schedule")
+            // #12: the secretariat hears of the early attempt, once per link however often it is opened.
+            #expect(try await stranger.get(link).status == .conflict)
+            let found = try await Discrepancies.open(offset: 0, limit: 10, on: app.db)
+            #expect(found.map(\.kind) == [.certificationBeforePhoto], "AFT-3: the early attempt is flagged, once")
 
             try await Self.record(app, id, .photo)
             try await stranger.get(link)

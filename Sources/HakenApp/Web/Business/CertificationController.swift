@@ -39,6 +39,7 @@ enum CertificationController {
 
     static func show(req: Request) async throws -> Response {
         let loaded = try await load(req)
+        if loaded.refusal == .noPhoto { try await flagEarlyAttempt(loaded, req: req) }
         return try await req.page("certify", title: "従事証明と専門家評価", try page(loaded, refusal: loaded.refusal, state: FormState()),
                                   status: loaded.refusal == nil ? .ok : .conflict)
     }
@@ -46,16 +47,7 @@ enum CertificationController {
     static func certify(req: Request) async throws -> Response {
         let loaded = try await load(req)
         if let refusal = loaded.refusal {
-            if refusal == .noPhoto {
-                // AFT-3 with #12: the attempt is refused, and the secretariat hears of it (once per link).
-                let attempt = try loaded.link.requireID().uuidString.lowercased()
-                let entry = Discrepancies.Entry(dispatchID: loaded.dispatch.id, finding: CrossCheck.certificationBeforePhoto(attempt: attempt))
-                let (actor, key, now) = ("business:\(loaded.dispatch.businessID.uuidString.lowercased())", req.application.haken.auditKey,
-                                         req.application.hakenClock.now())
-                try await req.db.hakenTransaction { tx in
-                    try await Discrepancies.review([], toleranceMinutes: 0, extra: [entry], actor: actor, on: tx, key: key, now: now)
-                }
-            }
+            if refusal == .noPhoto { try await flagEarlyAttempt(loaded, req: req) }
             return try await req.page("certify", title: "従事証明と専門家評価", try page(loaded, refusal: refusal, state: FormState()), status: .conflict)
         }
         let values = req.formValues(fields)
@@ -80,6 +72,18 @@ enum CertificationController {
                 ? ["ご入力ありがとうございました。専門家の報告と異なる点は、事務局が確認してご連絡します。"]
                 : ["ご入力ありがとうございました。これで専門家への謝金・旅費の支払い手続きに進みます（他の書類がそろっている場合）。"],
             link: nil, linkLabel: nil))
+    }
+
+    /// AFT-3 with #12: opening (or posting) the certification before any photo arrived is
+    /// refused, and the secretariat hears of it, once per link.
+    static func flagEarlyAttempt(_ loaded: Loaded, req: Request) async throws {
+        let attempt = try loaded.link.requireID().uuidString.lowercased()
+        let entry = Discrepancies.Entry(dispatchID: loaded.dispatch.id, finding: CrossCheck.certificationBeforePhoto(attempt: attempt))
+        let (actor, key, now) = ("business:\(loaded.dispatch.businessID.uuidString.lowercased())", req.application.haken.auditKey,
+                                 req.application.hakenClock.now())
+        try await req.db.hakenTransaction { tx in
+            try await Discrepancies.review([], toleranceMinutes: 0, extra: [entry], actor: actor, on: tx, key: key, now: now)
+        }
     }
 
     static func load(_ req: Request) async throws -> Loaded {
