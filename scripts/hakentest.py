@@ -170,3 +170,23 @@ def ratio_table(rows):
             worst = max(worst, ratio)
         print(f"| {name} | {r['requests'] / r['seconds']:.0f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {ratio:.1f} | {r['non2xx'] + r['errors']} |")
     return worst, [name for name, _, r in rows if r["non2xx"] or r["errors"]]
+
+
+def dkim_rsa_key(bits=2048):
+    """A new RSA key for DKIM: (private PEM for dkimpy, the key's TXT record)."""
+    import base64
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, "v=DKIM1; k=rsa; p=" + base64.b64encode(public).decode()
+
+
+def dkim_ed25519_key():
+    """A new ed25519 key for DKIM (RFC 8463): (base64 seed for dkimpy, the key's TXT record)."""
+    import base64
+    import nacl.signing
+    signing = nacl.signing.SigningKey.generate()
+    return base64.b64encode(bytes(signing)), "v=DKIM1; k=ed25519; p=" + base64.b64encode(bytes(signing.verify_key)).decode()

@@ -11,28 +11,13 @@ import pathlib
 import sys
 
 import dkim
-import nacl.signing
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from hakentest import dkim_ed25519_key, dkim_rsa_key  # noqa: E402
 
 out = pathlib.Path(__file__).resolve().parent.parent / "Tests/HakenMailTests/Corpus/dkim"
 out.mkdir(parents=True, exist_ok=True)
 zone, expected = [], []
-
-
-def rsa_key(bits=2048):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return private, "v=DKIM1; k=rsa; p=" + base64.b64encode(public).decode()
-
-
-def ed_key():
-    signing = nacl.signing.SigningKey.generate()
-    private = base64.b64encode(bytes(signing))
-    public = base64.b64encode(bytes(signing.verify_key)).decode()
-    return private, "v=DKIM1; k=ed25519; p=" + public
 
 
 def message(from_addr, subject, body="本日の支援を開始しました。\r\n"):
@@ -55,13 +40,13 @@ def write(name, data, results):
 
 
 subject = "=?UTF-8?B?" + base64.b64encode("ばそな建設/専門家次郎/8月21日 10:30".encode()).decode() + "?="
-rsa_private, rsa_record = rsa_key()
+rsa_private, rsa_record = dkim_rsa_key()
 zone.append(("sel2019._domainkey.basona.example.jp", rsa_record))
-ed_private, ed_record = ed_key()
+ed_private, ed_record = dkim_ed25519_key()
 zone.append(("ed._domainkey.basona.example.jp", ed_record))
-small_private, small_record = rsa_key(1024)
+small_private, small_record = dkim_rsa_key(1024)
 zone.append(("old._domainkey.basona.example.jp", small_record))
-evil_private, evil_record = rsa_key()
+evil_private, evil_record = dkim_rsa_key()
 zone.append(("s1._domainkey.evil.example", evil_record))
 zone.append(("revoked._domainkey.basona.example.jp", "v=DKIM1; k=rsa; p="))
 

@@ -12,7 +12,6 @@ this script starts on loopback (dnslib), with mails signed by dkimpy with keys m
 
 usage: scripts/sender_auth.py PATH/TO/hakendesk
 """
-import base64
 import datetime
 import email.utils
 import json
@@ -20,38 +19,21 @@ import os
 import smtplib
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from email.header import Header
 from email.mime.text import MIMEText
 
 import dkim
-import nacl.signing
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from dnslib import QTYPE, RCODE, RR, TXT, A
 from dnslib.server import BaseResolver, DNSHandler, DNSServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hakentest import Checks, free_port, serve, sign_in, stop  # noqa: E402
+from hakentest import Checks, dkim_ed25519_key, dkim_rsa_key, free_port, serve, sign_in, stop  # noqa: E402
 
 ADMIN = "sender-auth-admin-token-0123"
 SECRETARIAT = "senmonka-haken@example.jp"
 BUSINESS = "info@basona.example.jp"
-
-
-def rsa_key(bits=2048):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return private, "v=DKIM1; k=rsa; p=" + base64.b64encode(public).decode()
-
-
-def ed_key():
-    signing = nacl.signing.SigningKey.generate()
-    return base64.b64encode(bytes(signing)), "v=DKIM1; k=ed25519; p=" + base64.b64encode(bytes(signing.verify_key)).decode()
 
 
 class Zone(BaseResolver):
@@ -114,13 +96,13 @@ def main():
     day = f"{start.month}月{start.day}日"
 
     zone = Zone()
-    rsa_private, rsa_record = rsa_key()
-    ed_private, ed_record = ed_key()
-    evil_private, evil_record = rsa_key()
+    rsa_private, rsa_record = dkim_rsa_key()
+    ed_private, ed_record = dkim_ed25519_key()
+    evil_private, evil_record = dkim_rsa_key()
     zone.txt["sel._domainkey.basona.example.jp"] = [rsa_record]
     zone.txt["ed._domainkey.basona.example.jp"] = [ed_record]
     zone.txt["s1._domainkey.evil.example"] = [evil_record]
-    big_private, big_record = rsa_key(4096)   # its key record does not fit in 512 bytes: fetched over TCP
+    big_private, big_record = dkim_rsa_key(4096)   # its key record does not fit in 512 bytes: fetched over TCP
     zone.txt["big._domainkey.basona.example.jp"] = [big_record]
     zone.silent.add("slow._domainkey.basona.example.jp")
     # The business's SPF does not cover 127.0.0.1: its reports pass by their signatures alone.
