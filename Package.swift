@@ -63,7 +63,9 @@ let package = Package(
         // HEIC (iPhone photos) shown as JPEG: libheif and libjpeg-turbo from Debian's -dev packages.
         .systemLibrary(name: "CHeif", path: "Sources/CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        .target(name: "HakenImage", dependencies: ["CHeif", "CTurboJPEG"]),
+        // #12: when and where a photo was taken (EXIF), from Debian's libexif-dev.
+        .systemLibrary(name: "CExif", path: "Sources/CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        .target(name: "HakenImage", dependencies: ["HakenCore", "CHeif", "CTurboJPEG", "CExif", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "HakenApp",
             dependencies: [
@@ -91,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "hakendesk",
             dependencies: [
-                "HakenApp", "HakenStore", "HakenCore", "HakenMail", "HakenBench",
+                "HakenApp", "HakenStore", "HakenCore", "HakenMail", "HakenBench", "HakenImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
