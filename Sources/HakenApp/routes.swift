@@ -80,6 +80,7 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     app.post("desk", "photos", ":id", use: PhotoReviewPageController.decide)
     app.get("desk", "photos", ":id", "file", use: PhotoReviewPageController.file)
     app.get("desk", "photos", ":id", "consultation", use: PhotoReviewPageController.file)
+    app.get("desk", "photos", ":id", "similar", ":photo", use: PhotoReviewPageController.similarFile)
     app.get("desk", "dispatches", ":id", "declarations", use: DeclarationPageController.show)
     app.on(.POST, "desk", "dispatches", ":id", "declarations", body: .collect(maxSize: "12mb"), use: DeclarationPageController.record)
     app.get("desk", "disputes", use: DisputePageController.list)

@@ -5,7 +5,7 @@ import HakenMail
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure HakenDesk's own speed (scripts/bench_*.py compare it with other readers in the same run).",
-        subcommands: [Read.self, Process.self, WebSeed.self, DeskSeed.self]
+        subcommands: [Read.self, Process.self, WebSeed.self, DeskSeed.self, PhotoIndex.self]
     )
 
     struct Read: ParsableCommand {

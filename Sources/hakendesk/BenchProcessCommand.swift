@@ -75,6 +75,3 @@ final class LatencyLog: @unchecked Sendable {
     func sorted() -> [Double] { lock.withLock { values.sorted() } }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

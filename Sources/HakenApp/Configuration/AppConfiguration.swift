@@ -125,6 +125,20 @@ public struct AppConfiguration: Sendable {
             guard let minutes = Int(text), (0...600).contains(minutes) else { throw Problem.invalidNumber("HAKEN_TIME_GAP_MINUTES (0–600)", text) }
             configuration.timeGapMinutes = minutes
         }
+        if let text = value("HAKEN_PHOTO_TIME_MINUTES") {
+            let range = PhotoChecks.windowMinutesRange
+            guard let minutes = Int(text), range.contains(minutes) else {
+                throw Problem.invalidNumber("HAKEN_PHOTO_TIME_MINUTES (\(range.lowerBound)–\(range.upperBound))", text)
+            }
+            configuration.photoChecks.windowMinutes = minutes
+        }
+        if let text = value("HAKEN_PHOTO_HASH_DISTANCE") {
+            let range = PhotoChecks.hashDistanceRange
+            guard let distance = Int(text), range.contains(distance) else {
+                throw Problem.invalidNumber("HAKEN_PHOTO_HASH_DISTANCE (\(range.lowerBound)–\(range.upperBound))", text)
+            }
+            configuration.photoChecks.hashDistance = distance
+        }
         if let url = value("HAKEN_PUBLIC_URL") {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw Problem.invalidURL("HAKEN_PUBLIC_URL", url) }
             configuration.publicURL = String(url.reversed().drop { $0 == "/" }.reversed())
@@ -145,6 +159,10 @@ public struct AppConfiguration: Sendable {
     /// #12, DEC-2: the largest gap between the expert's and the mailed times that is not a
     /// discrepancy, in minutes (`HAKEN_TIME_GAP_MINUTES`).
     public var timeGapMinutes: Int = CrossCheck.defaultToleranceMinutes
+
+    /// #12: how far from the support's hours a photo may be taken (`HAKEN_PHOTO_TIME_MINUTES`) and
+    /// how close two photos' hashes are to count as one picture (`HAKEN_PHOTO_HASH_DISTANCE`).
+    public var photoChecks = PhotoFingerprints.Settings()
 
     /// How often the deadline scheduler runs, in seconds (`HAKEN_SCHEDULER_INTERVAL_SECONDS`; 0 turns it off on this node).
     public var schedulerInterval: Int = 60

@@ -18,14 +18,17 @@ public struct MailProcessor: Sendable {
     let senderCheck: SenderCheck?
     /// #12, DEC-2: `HAKEN_TIME_GAP_MINUTES`.
     let timeGapMinutes: Int
+    /// #12: `HAKEN_PHOTO_TIME_MINUTES`, `HAKEN_PHOTO_HASH_DISTANCE`.
+    let photoChecks: PhotoFingerprints.Settings
 
     /// Mails per transaction: one commit (one fsync) per batch instead of per mail is most of
     /// the processing throughput; a small batch keeps each mail's wait for its commit short.
     let batchSize: Int
 
     init(settings: MailSettings, blobs: BlobStore, clock: HakenClock, auditKey: AuditKey, senderCheck: SenderCheck?,
-         timeGapMinutes: Int = CrossCheck.defaultToleranceMinutes, batchSize: Int = 32) {
+         timeGapMinutes: Int = CrossCheck.defaultToleranceMinutes, photoChecks: PhotoFingerprints.Settings = .init(), batchSize: Int = 32) {
         self.timeGapMinutes = timeGapMinutes
+        self.photoChecks = photoChecks
         self.settings = settings
         self.blobs = blobs
         self.clock = clock
@@ -37,7 +40,8 @@ public struct MailProcessor: Sendable {
     /// The processor of a configured application.
     public init(services: HakenServices, clock: HakenClock, batchSize: Int = 32) {
         self.init(settings: services.configuration.mail, blobs: services.intake.blobs, clock: clock, auditKey: services.auditKey,
-                  senderCheck: services.senderCheck, timeGapMinutes: services.configuration.timeGapMinutes, batchSize: batchSize)
+                  senderCheck: services.senderCheck, timeGapMinutes: services.configuration.timeGapMinutes,
+                  photoChecks: services.configuration.photoChecks, batchSize: batchSize)
     }
 
     /// What a person reads when a mail could not be processed (the error goes to the log).
@@ -106,11 +110,17 @@ public struct MailProcessor: Sendable {
             let loader = try await MailFactsLoader.start(mails, settings: settings, key: auditKey, on: tx)
             var timeReported: [UUID] = []
             var findings: [Discrepancies.Entry] = []
+            var photos: [PhotoFingerprints.Entry] = []
             for (row, mail) in mails {
                 let loaded = try await loader.facts(for: row, mail: mail)
                 let decision = MailRules.decide(loaded.facts)
                 try await write(decision, loaded: loaded, row: row, mail: mail, batch: loader.batch)
                 if decision.reported != nil, let id = decision.dispatchID { timeReported.append(id) }
+                for change in decision.evidence where change.kind == .photo {
+                    if let file = change.file, let facts = mail.photos[file] {
+                        photos.append(.init(kind: .support, dispatchID: change.dispatchID, mailID: row.id, file: file, facts: facts))
+                    }
+                }
                 if let id = decision.dispatchID {
                     // A finding of a mail is that mail's: recorded once per mail.
                     findings += decision.findings.map { finding in
@@ -121,6 +131,8 @@ public struct MailProcessor: Sendable {
                 }
             }
             try await loader.batch.flush()
+            // #12: when each new photo was taken, and whether it was used before.
+            findings += try await PhotoFingerprints.record(photos, settings: photoChecks, on: tx, now: clock.now())
             // #12, DEC-2: what the new time reports say against the dispatch's other reports.
             try await Discrepancies.review(timeReported, toleranceMinutes: timeGapMinutes, extra: findings, actor: "mail",
                                            on: tx, key: auditKey, now: clock.now())

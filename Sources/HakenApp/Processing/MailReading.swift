@@ -1,5 +1,6 @@
 import Foundation
 import HakenCore
+import HakenImage
 import HakenMail
 import HakenStore
 
@@ -13,6 +14,8 @@ struct MailReading: Sendable {
     var attachments: [MailFacts.Attachment]
     /// #12: who really sent it (`SenderCheck`), when sender checks are configured.
     var authentication: SenderAuthentication?
+    /// #12: what each stored picture's bytes say (EXIF, hashes), by its file in the blob store.
+    var photos: [String: PhotoFacts] = [:]
 
     static func read(_ row: QueuedMail, blobs: BlobStore) throws -> MailReading {
         let raw = try row.raw.map { [UInt8]($0) } ?? blobs.read(row.rawPath)
@@ -34,7 +37,12 @@ struct MailReading: Sendable {
                 attachments.append(MailFacts.Attachment(filename: name, kind: .other))
             }
         }
-        return MailReading(message: message, attachments: attachments)
+        var photos: [String: PhotoFacts] = [:]
+        for attachment in attachments {
+            // Read back from the blob store: the picture streamed there while the mail was decoded.
+            if case .photo(let file) = attachment.kind, let bytes = try? blobs.read(file) { photos[file] = PhotoInspector.facts(bytes) }
+        }
+        return MailReading(message: message, attachments: attachments, photos: photos)
     }
 
     /// One picture part: the first bytes are held until they tell what it is, then the

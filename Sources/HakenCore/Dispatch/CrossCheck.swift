@@ -12,6 +12,10 @@ public enum CrossCheck {
         case afterCancellation
         /// AFT-3: the business tried to certify before any photo had arrived.
         case certificationBeforePhoto
+        /// #12: the photo's EXIF time is another day, or outside the support's hours (`PhotoChecks.timing`).
+        case photoTaken
+        /// #12: the photo is (nearly) the same as a photo of another dispatch or consultation (`PhotoChecks.reuse`).
+        case photoReused
 
         public var japaneseName: String {
             switch self {
@@ -19,6 +23,8 @@ public enum CrossCheck {
             case .severalReporters: return "複数のアドレスからの時刻報告"
             case .afterCancellation: return "取り消された派遣への報告"
             case .certificationBeforePhoto: return "写真より前の従事証明の入力"
+            case .photoTaken: return "写真の撮影日時"
+            case .photoReused: return "写真の使い回し"
             }
         }
     }

@@ -20,6 +20,7 @@ public enum HakenMigrations {
         M013_Deadlines(),
         M014_SenderAuthentication(),
         M015_CrossChecks(),
+        M016_PhotoFacts(),
     ]
 
     public static func register(on migrations: Migrations) {

@@ -14,13 +14,16 @@ enum DiscrepancyPageController {
         var reason: String
         var found: String
         var mail: String?
+        /// #12: a photo finding opens the photo screen (the pair side by side, the EXIF).
+        var photo: String?
     }
 
     static func row(_ item: Discrepancies.Row) -> Row {
         Row(id: item.id.apiString, dispatch: item.dispatchID.apiString,
             label: "\(item.date.flatMap(CivilDate.init(iso:)).map(JapaneseDateFormat.monthDayWeekday) ?? item.date ?? "") \(item.businessName ?? "") / \(item.expertName ?? "")",
             kind: item.kind.japaneseName, reason: item.reason, found: DeskLinks.time(item.foundAt),
-            mail: item.mailID.map { "/desk/mail/\($0.apiString)" })
+            mail: item.mailID.map { "/desk/mail/\($0.apiString)" },
+            photo: [.photoTaken, .photoReused].contains(item.kind) ? "/desk/photos/\(item.dispatchID.apiString)" : nil)
     }
 
     static func list(req: Request) async throws -> Response {

@@ -1,5 +1,6 @@
 import Foundation
 import HakenCore
+import HakenImage
 import HakenStore
 import Vapor
 
@@ -60,6 +61,49 @@ enum PhotoReviewPageController {
         var consultationPhoto: String?
         var checked: String?
         var points: [Point]
+        /// #12: what the photo's bytes say (EXIF time, camera, GPS — the secretariat only sees GPS).
+        @OmitEmpty var facts: [Fact]
+        /// #12: photos of other dispatches or consultations that are this picture, side by side.
+        @OmitEmpty var similar: [Similar]
+    }
+
+    struct Fact: Encodable {
+        var label: String
+        var value: String
+    }
+
+    struct Similar: Encodable {
+        var label: String
+        var how: String
+        var image: String
+        var link: String?
+    }
+
+    /// The rows of the photo's facts as the desk reads them; "no EXIF" is a note, not a problem.
+    static func facts(_ row: PhotoFingerprints.Row) -> [Fact] {
+        let facts = row.facts
+        var out: [Fact] = []
+        if let taken = facts.takenAt {
+            var text = "\(JapaneseDateFormat.monthDayWeekday(taken.date)) \(taken.time.hhmm)"
+            if let offset = facts.offsetMinutes {
+                let sign = offset < 0 ? "−" : "+"
+                text += "（UTC\(sign)\(abs(offset) / 60):\(String(format: "%02d", abs(offset) % 60))"
+                if let tokyo = facts.takenInTokyo, offset != TokyoClock.offsetSeconds / 60 {
+                    text += "、日本時間 \(JapaneseDateFormat.monthDayWeekday(tokyo.date)) \(tokyo.time.hhmm)"
+                }
+                text += "）"
+            } else {
+                text += "（時差の記録なし: 日本時間として扱います）"
+            }
+            out.append(Fact(label: "撮影日時（EXIF）", value: text))
+        } else {
+            out.append(Fact(label: "撮影日時（EXIF）", value: facts.hasEXIF ? "記録なし" : "EXIF なし（送信時に端末が削除することがあります）"))
+        }
+        if let camera = facts.camera { out.append(Fact(label: "カメラ", value: camera)) }
+        if let position = facts.position { out.append(Fact(label: "撮影位置（GPS、事務局のみ表示）", value: position)) }
+        out.append(Fact(label: "知覚ハッシュ", value: facts.perceptualHash.map(PerceptualHash.hex) ?? "計算できません（JPEG・HEIC として読み取れない画像）"))
+        out.append(Fact(label: "SHA-256", value: facts.sha256))
+        return out
     }
 
     static func show(req: Request) async throws -> Response {
@@ -76,8 +120,19 @@ enum PhotoReviewPageController {
             received: DeskLinks.time(detail.receivedAt), status: detail.status.japaneseName, trust: detail.trust.japaneseName, note: detail.note ?? "",
             photo: detail.file == nil ? nil : "/desk/photos/\(id)/file", consultationPhoto: detail.consultationPhoto == nil ? nil : "/desk/photos/\(id)/consultation",
             checked: detail.checkedAt.map { "\(DeskLinks.time($0))（\(detail.checkedBy ?? "")）" },
-            points: PhotoCheck.Point.allCases.map { Point(value: $0.rawValue, label: $0.japaneseName) })
-        return try await req.page("desk-photo", title: "支援状況写真の確認", page)
+            points: PhotoCheck.Point.allCases.map { Point(value: $0.rawValue, label: $0.japaneseName) }, facts: [], similar: [])
+        var shown = page
+        if let file = detail.file, let row = try await PhotoFingerprints.forFile(file, on: req.db) {
+            shown.facts = facts(row)
+            let distance = req.application.haken.configuration.photoChecks.hashDistance
+            shown.similar = try await PhotoFingerprints.near(row.facts, maxDistance: distance, excludingDispatch: detail.dispatch.id,
+                                                             excludingID: row.id, on: req.db).map { match in
+                Similar(label: match.label, how: match.identical ? "同一のファイル" : "違い \(match.distance)/64ビット",
+                        image: "/desk/photos/\(id)/similar/\(match.row.id.apiString)",
+                        link: match.row.dispatchID.map { "/dispatches/\($0.apiString)" })
+            }
+        }
+        return try await req.page("desk-photo", title: "支援状況写真の確認", shown)
     }
 
     /// Then the next photo of the queue, or the list when it is empty.
@@ -98,6 +153,15 @@ enum PhotoReviewPageController {
         } catch let error as APIError {
             return req.seeOther("/desk/photos/\(detail.dispatch.id.apiString)", flash: error.reason)
         }
+    }
+
+    /// #12: the other photo of a pair the desk compares (any recorded photo: the desk sees them all).
+    static func similarFile(req: Request) async throws -> Response {
+        _ = try req.signedIn()
+        try req.authorize(.manage, .secretariatDesk)
+        guard let id = req.parameters.get("photo").flatMap(UUID.init(uuidString:)),
+              let row = try await PhotoFingerprints.one(id, on: req.db) else { throw APIError.notFound("写真") }
+        return DeskAPIController.fileResponse(try MailDeskActions.blobs(req).read(row.file), name: "photo")
     }
 
     static func file(req: Request) async throws -> Response {

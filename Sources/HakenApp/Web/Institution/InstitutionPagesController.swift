@@ -1,5 +1,6 @@
 import Fluent
 import HakenCore
+import HakenImage
 import HakenStore
 import Vapor
 
@@ -98,6 +99,11 @@ enum InstitutionPagesController {
             guard let (failure, status) = formFailure(error) else { throw error }
             return try await again(failure, status: status)
         }
+        // #12: the consultation photo's facts and hash, so a support photo that is this picture again is found.
+        let consultationPhoto = PhotoFingerprints.Entry(kind: .consultation, consultationID: try model.requireID(), file: stored.path,
+                                                        facts: PhotoInspector.facts(photo.bytes))
+        _ = try await PhotoFingerprints.record([consultationPhoto], settings: req.application.haken.configuration.photoChecks, on: req.db,
+                                               now: req.application.hakenClock.now())
         guard expertNeeded else { return req.seeOther("/dispatches", flash: "経営相談を記録しました（専門家の派遣は不要）。") }
         return req.seeOther("/consultations/\(try model.requireID().apiString)/dispatch", flash: "経営相談を記録しました。続けて派遣を申請できます。")
     }
