@@ -36,6 +36,7 @@ import time
 import urllib.parse
 import urllib.request
 
+import piexif
 from aiosmtpd.controller import Controller
 from axe_selenium_python import Axe
 from PIL import Image, ImageDraw
@@ -147,14 +148,26 @@ class Walk:
         self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, "header form button"))
 
 
-def photo_jpeg():
-    """A real JPEG as a phone makes one (the person in charge and the expert, in spirit)."""
+def photo_jpeg(taken=None):
+    """A real JPEG as a phone makes one: the support photo (the person in charge and the expert, in
+    spirit), with EXIF of when it was taken (#12: an honest photo is not flagged); without `taken`, the
+    consultation photo, another picture (a photo used twice would be flagged)."""
     image = Image.new("RGB", (640, 480), (200, 220, 240))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((160, 120, 300, 400), fill=(60, 90, 160))
-    draw.rectangle((340, 120, 480, 400), fill=(160, 90, 60))
+    if taken:
+        draw.rectangle((160, 120, 300, 400), fill=(60, 90, 160))
+        draw.rectangle((340, 120, 480, 400), fill=(160, 90, 60))
+    else:
+        draw.rectangle((0, 300, 640, 480), fill=(90, 70, 40))
+        draw.ellipse((220, 60, 420, 260), fill=(230, 190, 150))
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
+    if taken:
+        exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Apple", piexif.ImageIFD.Model: b"iPhone 13"},
+                            "Exif": {piexif.ExifIFD.DateTimeOriginal: taken.strftime("%Y:%m:%d %H:%M:%S").encode(),
+                                     piexif.ExifIFD.OffsetTimeOriginal: b"+09:00"}})
+        image.save(out, "JPEG", quality=85, exif=exif)
+    else:
+        image.save(out, "JPEG", quality=85)
     return out.getvalue()
 
 
@@ -293,7 +306,7 @@ def main(binary):
         status = lambda kind: driver.find_element(By.CSS_SELECTOR, f"[data-item={kind}]").text
         end_subject = f"日の出工業/専門家次郎/{end.month}月{end.day}日 {end:%H:%M}"
         # DEC-7: the end report and the photo from a phone nobody registered.
-        send_report(smtp_port, secretariat, end_subject, photo=photo_jpeg(), sender=PHONE)
+        send_report(smtp_port, secretariat, end_subject, photo=photo_jpeg(taken=datetime.datetime.now(TOKYO)), sender=PHONE)
         checks.check("the phone's end report and photo show as waiting for the secretariat, without a reload",
                      wait_for(driver, lambda: status("endReport") == "確認中" and status("photo") == "確認中"),
                      f"{status('endReport')} / {status('photo')}")
@@ -368,6 +381,9 @@ def main(binary):
         walk.look("desk-photo")
         checks.check("the photo is shown beside the consultation photo and the consulted person",
                      len(driver.find_elements(By.CSS_SELECTOR, "img.photo")) == 2 and "田中 一郎" in walk.text(), walk.text()[:300])
+        checks.check("#12: the photo's EXIF time and camera are shown, and it is not the same picture as another",
+                     "撮影日時（EXIF）" in walk.text() and "Apple iPhone 13" in walk.text() and "同じ写真が別の記録にあります" not in walk.text(),
+                     walk.text()[:600])
         driver.find_element(By.ID, "point-expertPresent").click()
         walk.fill({"reason": "経営相談を受けた田中様が写っていません"})
         walk.submit("不受理にする")
