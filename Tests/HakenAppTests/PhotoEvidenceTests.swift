@@ -159,4 +159,41 @@ import Vapor
             #expect(list.html.contains("写真を並べて確認する"))
         }
     }
+
+    @Test("#12, CON-2: a consultation photo that is another consultation's picture is flagged on the dispatch filed from it",
+          arguments: TestDatabase.all)
+    func reusedConsultationPhotoIsFlagged(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let parties = try await app.seedParties()
+            let staff = try await InstitutionWebTests.staff(app, parties)
+            let picture = try Self.photo("on-time.jpg")
+            try await staff.get("/consultations/new")
+            for (theme, needed) in [("事業計画の相談", "no"), ("資金繰り", "yes")] {
+                let made = try await staff.postMultipart("/consultations/new", ["businessEmail": "info@basona.example.jp", "date": "2019-08-22",
+                                                                                "mode": "in_person", "consultedPerson": "派遣 太郎", "theme": theme,
+                                                                                "expertNeeded": needed],
+                                                         file: (name: "photo", filename: "IMG_0001.JPG", bytes: picture))
+                #expect(made.status == .seeOther)
+                if needed == "yes" {
+                    let location = try #require(made.location)
+                    let filed = try await staff.post(location, ["expertId": parties.expert, "date": "2019-08-28", "start": "10:00", "end": "12:00",
+                                                                "place": "本社"])
+                    let dispatch = try #require(filed.location?.split(separator: "/").last.map(String.init))
+                    let found = try await discrepancies(app)
+                    #expect(found.map { $0["kind"] as? String } == ["photoReused"])
+                    #expect(found.first?["dispatchId"] as? String == dispatch)
+                    #expect((found.first?["reason"] as? String)?.hasPrefix("経営相談の写真は、別の経営相談の写真（ばそな建設・8月22日(木)）と同一のファイルです") == true,
+                            "\(found)")
+                    // The photo screen shows the pair before any support photo has arrived, and offers no check.
+                    let desk = try await WebFixtures.signedIn(app, "consult@secretariat.example.jp", role: .secretariat, party: nil)
+                    let page = try await desk.send(.GET, "/desk/photos/\(dispatch)", body: nil, contentType: nil, accept: "text/html")
+                    #expect(page.status == .ok)
+                    #expect(page.html.contains("支援状況写真はまだ届いていません") && page.html.contains("この派遣の経営相談の写真"))
+                    #expect(!page.html.contains("受理する"))
+                    let check = try await app.call(.POST, "api/v1/dispatches/\(dispatch)/photo-check", json: ["decision": "accept", "confirmed": [String]()])
+                    #expect(check.status == .conflict && check.code == "no_photo")
+                }
+            }
+        }
+    }
 }

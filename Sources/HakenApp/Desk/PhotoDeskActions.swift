@@ -26,6 +26,9 @@ enum PhotoDeskActions {
         guard let verdict = input.decision.flatMap(MailRuling.Verdict.init(rawValue:)) else {
             throw APIError.field("decision", code: "required", message: "受理するか不受理とするかを選んでください。")
         }
+        guard detail.status != .missing else {
+            throw APIError(.conflict, code: "no_photo", reason: "支援状況写真はまだ届いていません。")
+        }
         guard detail.checkedAt == nil else {
             throw APIError(.conflict, code: "already_decided", reason: "この写真は既に確認済みです。")
         }

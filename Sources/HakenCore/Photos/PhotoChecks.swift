@@ -61,10 +61,12 @@ public enum PhotoChecks {
 
     /// The photo was used before: byte-identical always, otherwise within `maxDistance` bits.
     /// The caller passes photos of *other* dispatches and consultations only.
-    public static func reuse(_ earlier: [Earlier], maxDistance: Int = defaultHashDistance, photoKey: String) -> [CrossCheck.Finding] {
+    /// `subject` names the photo checked: the support photo ("この写真") or the dispatch's consultation photo.
+    public static func reuse(_ earlier: [Earlier], maxDistance: Int = defaultHashDistance, photoKey: String,
+                             subject: String = "この写真") -> [CrossCheck.Finding] {
         earlier.filter { $0.identical || $0.distance <= maxDistance }.map { match in
             let how = match.identical ? "同一のファイルです" : "よく似ています（違い \(match.distance)/64ビット）"
-            return CrossCheck.Finding(kind: .photoReused, reason: "この写真は、別の\(match.label)と\(how)。並べて確認してください。",
+            return CrossCheck.Finding(kind: .photoReused, reason: "\(subject)は、別の\(match.label)と\(how)。並べて確認してください。",
                                       key: "photoReused:\(photoKey):\(match.photoKey)")
         }
     }

@@ -56,10 +56,10 @@ public enum PhotoReview {
     public static func detail(_ dispatchID: UUID, on db: Database) async throws -> Detail? {
         guard let dispatch = try await DispatchListing.one(dispatchID, on: db) else { return nil }
         let sql = try db.sql()
-        guard let photo = try await sql.raw("""
+        let photo = try await sql.raw("""
             SELECT status, trust, received_at, note, file_path, checked_at, checked_by FROM evidence
             WHERE dispatch_id = \(bind: dispatchID) AND kind = 'photo'
-            """).first() else { return nil }
+            """).first()
         let contact = try await sql.raw("SELECT contact_name FROM businesses WHERE id = \(bind: dispatch.businessID)").first()?
             .decode(column: "contact_name", as: String.self) ?? ""
         var consulted: String?
@@ -70,6 +70,12 @@ public enum PhotoReview {
             consulted = try row.decode(column: "consulted_person", as: String.self)
             consultationPhoto = try row.decode(column: "photo_path", as: String?.self)
             consultationDate = try row.decode(column: "date", as: String.self)
+        }
+        // No photo yet: the screen still shows the consultation photo and what #12 found about it.
+        guard let photo else {
+            return Detail(dispatch: dispatch, status: .missing, trust: .registered, receivedAt: nil, note: nil, file: nil, checkedAt: nil,
+                          checkedBy: nil, contactName: contact, consultedPerson: consulted, consultationPhoto: consultationPhoto,
+                          consultationDate: consultationDate)
         }
         return Detail(dispatch: dispatch, status: EvidenceStatus(rawValue: try photo.decode(column: "status", as: String.self)) ?? .review,
                       trust: try photo.decode(column: "trust", as: String?.self).flatMap(SenderTrust.init(rawValue:)) ?? .registered,

@@ -78,6 +78,19 @@ public enum PhotoFingerprints {
         return found
     }
 
+    /// CON-2 with #12: when a dispatch is filed from a consultation, its consultation photo is checked
+    /// against every other photo on file (another consultation's, or a dispatch's support photo);
+    /// what is found is the new dispatch's, for `Discrepancies.review`.
+    public static func consultationReuse(_ consultationID: UUID, dispatchID: UUID, settings: Settings, on db: Database) async throws
+        -> [Discrepancies.Entry] {
+        guard let row = try await db.sql().raw(selectRows + " WHERE f.consultation_id = \(bind: consultationID) AND f.kind = 'consultation' ORDER BY f.created_at DESC")
+            .first().map({ try decodeMatch($0).row }) else { return [] }
+        let earlier = try await near(row.facts, maxDistance: settings.hashDistance, excludingDispatch: dispatchID, excludingID: row.id, on: db)
+        return PhotoChecks.reuse(earlier.map { .init(photoKey: $0.row.id.uuidString.lowercased(), label: $0.label, identical: $0.identical, distance: $0.distance) },
+                                 maxDistance: settings.hashDistance, photoKey: row.id.uuidString.lowercased(), subject: "経営相談の写真")
+            .map { Discrepancies.Entry(dispatchID: dispatchID, finding: $0) }
+    }
+
     /// Writes the rows (the benchmark seeds through here too): one multi-row INSERT.
     public static func insert(_ rows: [(id: UUID, entry: Entry)], on db: Database, now: Date) async throws {
         guard !rows.isEmpty else { return }

@@ -99,6 +99,11 @@ enum DispatchesController {
                                                       "start": schedule.start.hhmm, "end": schedule.end.hhmm, "place": schedule.place,
                                                       "consultation": consultationID.uuidString.lowercased()]),
                                       on: db, key: req.application.haken.auditKey, now: req.application.hakenClock.now())
+            // #12, CON-2: a consultation photo that is another record's picture is flagged on this dispatch.
+            let configuration = req.application.haken.configuration
+            let reused = try await PhotoFingerprints.consultationReuse(consultationID, dispatchID: id, settings: configuration.photoChecks, on: db)
+            try await Discrepancies.review([], toleranceMinutes: configuration.timeGapMinutes, extra: reused, actor: principal.actor, on: db,
+                                           key: req.application.haken.auditKey, now: req.application.hakenClock.now())
             // CON-5: the business and the expert are told.
             for (recipient, address) in [(business.contactName, business.email), (expert.name, expert.email)] {
                 try await WebMail.queue(.dispatchNotice, to: address,

@@ -60,6 +60,8 @@ enum PhotoReviewPageController {
         var photo: String?
         var consultationPhoto: String?
         var checked: String?
+        /// No support photo yet (the screen is reached from a finding about the consultation photo).
+        var noPhoto: Bool
         var points: [Point]
         /// #12: what the photo's bytes say (EXIF time, camera, GPS — the secretariat only sees GPS).
         @OmitEmpty var facts: [Fact]
@@ -73,6 +75,8 @@ enum PhotoReviewPageController {
     }
 
     struct Similar: Encodable {
+        var mine: String
+        var mineLabel: String
         var label: String
         var how: String
         var image: String
@@ -119,15 +123,19 @@ enum PhotoReviewPageController {
             schedule: "\(JapaneseDateFormat.monthDayWeekday(schedule.date)) \(schedule.start.hhmm)〜\(schedule.end.hhmm)", place: schedule.place,
             received: DeskLinks.time(detail.receivedAt), status: detail.status.japaneseName, trust: detail.trust.japaneseName, note: detail.note ?? "",
             photo: detail.file == nil ? nil : "/desk/photos/\(id)/file", consultationPhoto: detail.consultationPhoto == nil ? nil : "/desk/photos/\(id)/consultation",
-            checked: detail.checkedAt.map { "\(DeskLinks.time($0))（\(detail.checkedBy ?? "")）" },
+            checked: detail.checkedAt.map { "\(DeskLinks.time($0))（\(detail.checkedBy ?? "")）" }, noPhoto: detail.status == .missing,
             points: PhotoCheck.Point.allCases.map { Point(value: $0.rawValue, label: $0.japaneseName) }, facts: [], similar: [])
         var shown = page
-        if let file = detail.file, let row = try await PhotoFingerprints.forFile(file, on: req.db) {
-            shown.facts = facts(row)
-            let distance = req.application.haken.configuration.photoChecks.hashDistance
-            shown.similar = try await PhotoFingerprints.near(row.facts, maxDistance: distance, excludingDispatch: detail.dispatch.id,
-                                                             excludingID: row.id, on: req.db).map { match in
-                Similar(label: match.label, how: match.identical ? "同一のファイル" : "違い \(match.distance)/64ビット",
+        let distance = req.application.haken.configuration.photoChecks.hashDistance
+        // #12: what each of this dispatch's photos is close to elsewhere, as pairs.
+        for (path, mine, mineLabel) in [(detail.file, "/desk/photos/\(id)/file", "この派遣の支援状況写真"),
+                                        (detail.consultationPhoto, "/desk/photos/\(id)/consultation", "この派遣の経営相談の写真")] {
+            guard let path, let row = try await PhotoFingerprints.forFile(path, on: req.db) else { continue }
+            if row.kind == .support { shown.facts = facts(row) }
+            shown.similar += try await PhotoFingerprints.near(row.facts, maxDistance: distance, excludingDispatch: detail.dispatch.id,
+                                                              excludingID: row.id, on: req.db).map { match in
+                Similar(mine: mine, mineLabel: mineLabel, label: match.label,
+                        how: match.identical ? "同一のファイル" : "違い \(match.distance)/64ビット",
                         image: "/desk/photos/\(id)/similar/\(match.row.id.apiString)",
                         link: match.row.dispatchID.map { "/dispatches/\($0.apiString)" })
             }
