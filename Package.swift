@@ -9,6 +9,7 @@ let package = Package(
         // For the fuzzing package in Fuzz/, which builds the reader with libFuzzer.
         .library(name: "HakenMail", targets: ["HakenMail"]),
         .library(name: "HakenCore", targets: ["HakenCore"]),
+        .library(name: "HakenImage", targets: ["HakenImage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import HakenApp
 import HakenCore
@@ -100,6 +101,8 @@ import Vapor
             let found = try await discrepancies(app)
             #expect(found.map { $0["kind"] as? String } == ["photoTaken"])
             #expect((found.first?["reason"] as? String)?.contains("8月20日(火) 14:05") == true)
+            let entry = try #require(try await AuditEntryModel.query(on: app.db).filter(\.$action == "mail.process").all().last)
+            #expect(entry.details.contains("2019-08-20T14:05 offset 540min") && entry.details.contains("b15fe6465121175e"), "\(entry.details)")
             let desk = try await WebFixtures.signedIn(app, "gps@secretariat.example.jp", role: .secretariat, party: nil)
             let page = try await desk.send(.GET, "/desk/photos/\(world.dispatch)", body: nil, contentType: nil, accept: "text/html")
             #expect(page.html.contains("35.68124, 139.76712"))

@@ -1,12 +1,13 @@
 import Foundation
 import HakenCore
+import HakenImage
 import HakenMail
 #if canImport(Glibc)
 import Glibc
 #endif
 
 // SwiftPM's own `main` hides libFuzzer's, so this one hands control to libFuzzer's driver
-// with a C callback. The target is chosen by HAKEN_FUZZ_TARGET: mime, words or subject.
+// with a C callback. The target is chosen by HAKEN_FUZZ_TARGET: mime, words, subject, api, auth or photo.
 
 @_silgen_name("LLVMFuzzerRunDriver")
 func LLVMFuzzerRunDriver(
@@ -16,7 +17,7 @@ func LLVMFuzzerRunDriver(
 ) -> Int32
 
 enum Target: String {
-    case mime, words, subject, api, auth
+    case mime, words, subject, api, auth, photo
 }
 
 /// #12: what a sender can put in a mail, and what a DNS server can answer, read by the sender
@@ -123,6 +124,13 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         fuzzAPI(bytes)
     case .auth:
         fuzzAuth(bytes)
+    case .photo:
+        // #12: a mailed picture's bytes through libexif, libheif, libjpeg-turbo and the hash.
+        let facts = PhotoInspector.facts(Array(bytes))
+        if let offset = facts.offsetMinutes, !PhotoFacts.offsetRange.contains(offset) { fatalError("offset out of range") }
+        if let latitude = facts.latitude, !(-90...90).contains(latitude) { fatalError("latitude out of range") }
+        _ = facts.position
+        _ = facts.takenInTokyo
     case .subject:
         let text = String(decoding: bytes, as: UTF8.self)
         if case .report(let report) = ReportSubjectReader.read(text) {

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import HakenCore
+import HakenImage
 import HakenMail
 import HakenStore
 import Vapor
@@ -166,6 +167,15 @@ public struct MailProcessor: Sendable {
         for change in decision.evidence { details["evidence.\(change.kind.rawValue)"] = change.status.rawValue }
         if let trust = decision.evidence.first?.trust { details["trust"] = trust.rawValue }
         if let consent = decision.consent { details["photoConsent"] = consent.fiscalYear.label }
+        // #12: what the photo's bytes say, in the chain with the rest (the hash that later reuse checks compare).
+        for change in decision.evidence where change.kind == .photo {
+            guard let file = change.file, let facts = mail.photos[file] else { continue }
+            details["photo.sha256"] = facts.sha256
+            if let hash = facts.perceptualHash { details["photo.phash"] = PerceptualHash.hex(hash) }
+            details["photo.exif"] = facts.takenAt.map { taken in
+                "\(taken.date.iso)T\(taken.time.hhmm)" + (facts.offsetMinutes.map { " offset \($0)min" } ?? "")
+            } ?? (facts.hasEXIF ? "no time" : "none")
+        }
         if let authentication = mail.authentication { details["senderAuth"] = "\(authentication.verdict.rawValue): \(authentication.summary)" }
         if !decision.flags.isEmpty { details["flags"] = decision.flags.map(\.rawValue).joined(separator: ",") }
         if let receipt = decision.receipt, receipt.to != loaded.facts.senderAddress { details["receiptTo"] = receipt.to }
