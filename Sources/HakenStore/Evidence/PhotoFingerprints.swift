@@ -9,6 +9,8 @@ import SQLKit
 /// consultation. The one writer and reader of `photo_facts`.
 public enum PhotoFingerprints {
     public static let table = "photo_facts"
+    /// The most photos one lookup names (the closest first).
+    public static let maxMatches = 50
 
     public struct Settings: Sendable, Equatable {
         public var windowMinutes = PhotoChecks.defaultWindowMinutes
@@ -117,28 +119,35 @@ public enum PhotoFingerprints {
     public static func near(_ facts: PhotoFacts, maxDistance: Int, excludingDispatch: UUID? = nil, excludingID: UUID? = nil,
                             on db: Database) async throws -> [Match] {
         let limit = min(max(0, maxDistance), PhotoChecks.hashDistanceRange.upperBound)
-        var condition: SQLQueryString = "f.sha256 = \(bind: facts.sha256)"
+        var condition: SQLQueryString = "sha256 = \(bind: facts.sha256)"
         if let hash = facts.perceptualHash {
-            let quarters = quarters(hash)
-            for (index, quarter) in quarters.enumerated() {
-                condition = condition + " OR f.\(unsafeRaw: "q\(index)") IN (\(binds: neighbours(quarter, bits: limit / 4)))"
+            for (index, quarter) in quarters(hash).enumerated() {
+                condition = condition + " OR \(unsafeRaw: "q\(index)") IN (\(binds: neighbours(quarter, bits: limit / 4)))"
             }
         }
-        let rows = try await db.sql().raw(selectRows + " WHERE (" + condition + ")").all()
+        // First the candidates the quarter indexes give, three columns each and no joins (at a
+        // million photos a lookup reads about two thousand); then the names of the few that match.
+        var query: SQLQueryString = "SELECT id, sha256, phash FROM photo_facts WHERE (" + condition + ")"
+        if let excludingID { query = query + " AND id <> \(bind: excludingID)" }
+        if let excludingDispatch { query = query + " AND NOT (kind = 'support' AND COALESCE(dispatch_id = \(bind: excludingDispatch), FALSE))" }
+        let sql = try db.sql()
+        var close: [UUID: (identical: Bool, distance: Int)] = [:]
+        for row in try await sql.raw(query).all() {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let identical = try row.decode(column: "sha256", as: String.self) == facts.sha256
+            let theirs = try row.decode(column: "phash", as: Int64?.self).map { UInt64(bitPattern: $0) }
+            let distance = facts.perceptualHash.flatMap { mine in theirs.map { (mine ^ $0).nonzeroBitCount } } ?? (identical ? 0 : 64)
+            if identical || distance <= limit { close[id] = (identical, distance) }
+        }
+        guard !close.isEmpty else { return [] }
+        // The closest `maxMatches` are enough for a person (a blank picture many send must not
+        // become one query with a bind per photo on file).
+        let nearest = close.sorted { ($0.value.distance, $0.key.uuidString) < ($1.value.distance, $1.key.uuidString) }.prefix(maxMatches).map(\.key)
         var matches: [Match] = []
-        for row in rows {
+        for row in try await sql.raw(selectRows + " WHERE f.id IN (\(binds: nearest))").all() {
             let match = try decodeMatch(row)
-            if match.row.id == excludingID { continue }
-            if match.row.kind == .support, let excludingDispatch, match.row.dispatchID == excludingDispatch { continue }
-            let identical = match.row.facts.sha256 == facts.sha256
-            let distance: Int
-            if let mine = facts.perceptualHash, let theirs = match.row.facts.perceptualHash {
-                distance = (mine ^ theirs).nonzeroBitCount
-            } else {
-                distance = identical ? 0 : 64
-            }
-            guard identical || distance <= limit else { continue }
-            matches.append(Match(row: match.row, label: match.label, identical: identical, distance: distance))
+            guard let found = close[match.row.id] else { continue }
+            matches.append(Match(row: match.row, label: match.label, identical: found.identical, distance: found.distance))
         }
         return matches.sorted { ($0.distance, $0.row.id.uuidString) < ($1.distance, $1.row.id.uuidString) }
     }
