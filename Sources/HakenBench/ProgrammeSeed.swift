@@ -96,8 +96,14 @@ public enum BenchSeed {
                                           body: n % 2 == 0 ? "支援を開始しました。" : "支援が終了しました。",
                                           inReplyTo: nil, messageID: "<bench-\(n)@example.co.jp>",
                                           date: Date(timeIntervalSince1970: received), charset: n % 4 < 2 ? .iso2022jp : .utf8)
-            // The builder writes receipts, which say they are automatic; a phone's report does not.
-            let raw = Array(message.rendered.replacingOccurrences(of: "Auto-Submitted: auto-replied\r\nX-Auto-Response-Suppress: All\r\n", with: "").utf8)
+            // The builder writes our own mail, which says it is automatic (auto-replied, or
+            // auto-generated without In-Reply-To); a phone's report does not. Left in, every
+            // benchmark mail was set aside as machine mail and nothing was matched.
+            var rendered = message.rendered
+            for kind in ["auto-replied", "auto-generated"] {
+                rendered = rendered.replacingOccurrences(of: "Auto-Submitted: \(kind)\r\nX-Auto-Response-Suppress: All\r\n", with: "")
+            }
+            let raw = Array(rendered.utf8)
             // Kept in the row, as intake keeps a report (MailIntake.inlineLimit).
             let row = InboundMailModel()
             row.id = UUID()
