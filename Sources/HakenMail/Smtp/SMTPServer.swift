@@ -241,7 +241,8 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
                 updateReading(context)
                 let promise = context.eventLoop.makePromise(of: String.self)
                 let deliver = server.deliver
-                promise.completeWithTask { try await deliver(envelope, message) }
+                let delivered = envelope   // a constant for the task (the case binding is a var)
+                promise.completeWithTask { try await deliver(delivered, message) }
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 promise.futureResult.whenComplete { result in
                     let (handler, context) = bound.value

@@ -87,15 +87,18 @@ public enum Discrepancies {
             guard let day = CivilDate(iso: try row.decode(column: "date", as: String.self)) else { continue }
             result[try row.decode(column: "id", as: UUID.self)] = (day, CrossCheck.Facts())
         }
-        let times = try await sql.raw("""
-            SELECT dispatch_id, kind, received_at FROM evidence
-            WHERE dispatch_id IN (\(binds: ids)) AND kind IN (\(binds: [EvidenceKind.startReport.rawValue, EvidenceKind.endReport.rawValue]))
-              AND status IN (\(binds: [EvidenceStatus.accepted.rawValue, EvidenceStatus.late.rawValue, EvidenceStatus.review.rawValue]))
-            """).all()
+        // By dispatch only, kind and status read here: with them in the WHERE, SQLite's planner took
+        // the (kind, status) index and read every start and end report on file (9 ms a batch at
+        // 100,000 dispatches, instead of 0.1).
+        let counted: Set<String> = [EvidenceStatus.accepted.rawValue, EvidenceStatus.late.rawValue, EvidenceStatus.review.rawValue]
+        let times = try await sql.raw("SELECT dispatch_id, kind, status, received_at FROM evidence WHERE dispatch_id IN (\(binds: ids))").all()
         for row in times {
+            let kind = try row.decode(column: "kind", as: String.self)
+            guard kind == EvidenceKind.startReport.rawValue || kind == EvidenceKind.endReport.rawValue,
+                  counted.contains(try row.decode(column: "status", as: String.self)) else { continue }
             let id = try row.decode(column: "dispatch_id", as: UUID.self)
             guard let at = try row.decode(column: "received_at", as: Date?.self).map(DispatchRecords.tokyo) else { continue }
-            if try row.decode(column: "kind", as: String.self) == EvidenceKind.startReport.rawValue {
+            if kind == EvidenceKind.startReport.rawValue {
                 result[id]?.facts.mailedStart = at
             } else {
                 result[id]?.facts.mailedEnd = at
@@ -107,20 +110,27 @@ public enum Discrepancies {
             result[id]?.facts.expertEnd = TimeOfDay(hhmm: try row.decode(column: "actual_end", as: String.self))
         }
         // Every time report kept on the dispatch, replaced or not (DEC-11), but not one a person
-        // rejected or set aside.
+        // rejected or set aside. Answered from the covering index `inbound_mail_reports` (M017): the
+        // row itself holds the raw mail, and `reported`, added after it, sits past the mail's
+        // overflow pages (23 ms a batch at 20,000 mails; 1 ms from the index).
+        let kept: Set<String> = [MailStatus.matched.rawValue, MailStatus.review.rawValue]
         let mails = try await sql.raw("""
-            SELECT dispatch_id, reported, from_address FROM inbound_mail
+            SELECT dispatch_id, reported, status, from_address, received_at FROM inbound_mail
             WHERE dispatch_id IN (\(binds: ids)) AND reported IS NOT NULL
-              AND status IN (\(binds: [MailStatus.matched.rawValue, MailStatus.review.rawValue])) AND from_address IS NOT NULL
-            ORDER BY received_at
             """).all()
+        var reports: [(id: UUID, start: Bool, from: String, at: Date)] = []
         for row in mails {
-            let id = try row.decode(column: "dispatch_id", as: UUID.self)
-            let from = try row.decode(column: "from_address", as: String.self)
-            if try row.decode(column: "reported", as: String.self) == ReportTiming.Role.start.rawValue {
-                result[id]?.facts.startSenders.append(from)
+            guard kept.contains(try row.decode(column: "status", as: String.self)),
+                  let from = try row.decode(column: "from_address", as: String?.self) else { continue }
+            reports.append((try row.decode(column: "dispatch_id", as: UUID.self),
+                            try row.decode(column: "reported", as: String.self) == ReportTiming.Role.start.rawValue, from,
+                            try row.decode(column: "received_at", as: Date.self)))
+        }
+        for report in reports.sorted(by: { $0.at < $1.at }) {
+            if report.start {
+                result[report.id]?.facts.startSenders.append(report.from)
             } else {
-                result[id]?.facts.endSenders.append(from)
+                result[report.id]?.facts.endSenders.append(report.from)
             }
         }
         return result

@@ -21,6 +21,7 @@ public enum HakenMigrations {
         M014_SenderAuthentication(),
         M015_CrossChecks(),
         M016_PhotoFacts(),
+        M017_ReportIndex(),
     ]
 
     public static func register(on migrations: Migrations) {
