@@ -34,7 +34,7 @@ struct PhotoCommand: ParsableCommand {
                     line["phash"] = facts.perceptualHash.map(PerceptualHash.hex)
                     line["sha256"] = facts.sha256
                     line["exif"] = facts.hasEXIF ? "yes" : "no"
-                    line["takenAt"] = facts.takenAt.map { "\($0.date.iso)T\($0.time.hhmm)" }
+                    line["takenAt"] = facts.takenAt?.isoMinute
                     line["offsetMinutes"] = facts.offsetMinutes.map(String.init)
                     line["position"] = facts.position
                     line["camera"] = facts.camera

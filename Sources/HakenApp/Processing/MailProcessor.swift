@@ -173,7 +173,7 @@ public struct MailProcessor: Sendable {
             details["photo.sha256"] = facts.sha256
             if let hash = facts.perceptualHash { details["photo.phash"] = PerceptualHash.hex(hash) }
             details["photo.exif"] = facts.takenAt.map { taken in
-                "\(taken.date.iso)T\(taken.time.hhmm)" + (facts.offsetMinutes.map { " offset \($0)min" } ?? "")
+                taken.isoMinute + (facts.offsetMinutes.map { " offset \($0)min" } ?? "")
             } ?? (facts.hasEXIF ? "no time" : "none")
         }
         if let authentication = mail.authentication { details["senderAuth"] = "\(authentication.verdict.rawValue): \(authentication.summary)" }

@@ -72,6 +72,15 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool { lhs.minuteNumber < rhs.minuteNumber }
 
     public var description: String { "\(date.iso) \(time.hhmm)" }
+
+    /// "2019-08-21T10:32", as stored and audited (a photo's EXIF time, #12).
+    public var isoMinute: String { "\(date.iso)T\(time.hhmm)" }
+
+    public init?(isoMinute text: String) {
+        let parts = text.split(separator: "T", maxSplits: 1)
+        guard parts.count == 2, let date = CivilDate(iso: String(parts[0])), let time = TimeOfDay(hhmm: String(parts[1])) else { return nil }
+        self.init(date: date, time: time)
+    }
 }
 
 /// Conversion between instants and the Tokyo wall clock (DEC-1: every rule time is Asia/Tokyo).

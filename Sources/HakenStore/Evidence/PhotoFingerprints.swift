@@ -105,7 +105,7 @@ public enum PhotoFingerprints {
             insert.values(SQLBind(id), SQLBind(entry.kind.rawValue), SQLBind(entry.dispatchID), SQLBind(entry.consultationID), SQLBind(entry.mailID),
                           SQLBind(entry.file), SQLBind(facts.sha256), SQLBind(facts.perceptualHash.map { Int64(bitPattern: $0) }),
                           SQLBind(parts[0]), SQLBind(parts[1]), SQLBind(parts[2]), SQLBind(parts[3]),
-                          SQLBind(facts.hasEXIF), SQLBind(facts.takenAt.map(isoMinute)), SQLBind(facts.offsetMinutes),
+                          SQLBind(facts.hasEXIF), SQLBind(facts.takenAt?.isoMinute), SQLBind(facts.offsetMinutes),
                           SQLBind(facts.latitude), SQLBind(facts.longitude), SQLBind(facts.camera), SQLBind(now))
         }
         try await insert.run()
@@ -180,7 +180,7 @@ public enum PhotoFingerprints {
         var facts = PhotoFacts(sha256: try row.decode(column: "sha256", as: String.self))
         facts.perceptualHash = try row.decode(column: "phash", as: Int64?.self).map { UInt64(bitPattern: $0) }
         facts.hasEXIF = try row.decode(column: "has_exif", as: Bool.self)
-        facts.takenAt = try row.decode(column: "taken_at", as: String?.self).flatMap(localDateTime)
+        facts.takenAt = try row.decode(column: "taken_at", as: String?.self).flatMap(LocalDateTime.init(isoMinute:))
         facts.offsetMinutes = try row.decode(column: "taken_offset", as: Int?.self)
         facts.latitude = try row.decode(column: "latitude", as: Double?.self)
         facts.longitude = try row.decode(column: "longitude", as: Double?.self)
@@ -213,13 +213,5 @@ public enum PhotoFingerprints {
         if bits >= 1 { for a in 0..<16 { out.append(value ^ (1 << a)) } }
         if bits >= 2 { for a in 0..<16 { for b in (a + 1)..<16 { out.append(value ^ (1 << a) ^ (1 << b)) } } }
         return out
-    }
-
-    static func isoMinute(_ time: LocalDateTime) -> String { "\(time.date.iso)T\(time.time.hhmm)" }
-
-    static func localDateTime(_ text: String) -> LocalDateTime? {
-        let parts = text.split(separator: "T", maxSplits: 1)
-        guard parts.count == 2, let date = CivilDate(iso: String(parts[0])), let time = TimeOfDay(hhmm: String(parts[1])) else { return nil }
-        return LocalDateTime(date: date, time: time)
     }
 }
