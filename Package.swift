@@ -67,6 +67,9 @@ let package = Package(
         // #12: when and where a photo was taken (EXIF), from Debian's libexif-dev.
         .systemLibrary(name: "CExif", path: "Sources/CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         .target(name: "HakenImage", dependencies: ["HakenCore", "CHeif", "CTurboJPEG", "CExif", .product(name: "Crypto", package: "swift-crypto")]),
+        // #13: printed forms laid out by pango and drawn to PDF by cairo, from Debian's -dev packages.
+        .systemLibrary(name: "CPango", path: "Sources/CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .target(name: "HakenDocuments", dependencies: ["HakenCore", "CPango"]),
         .target(
             name: "HakenApp",
             dependencies: [
@@ -94,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "hakendesk",
             dependencies: [
-                "HakenApp", "HakenStore", "HakenCore", "HakenMail", "HakenBench", "HakenImage",
+                "HakenApp", "HakenStore", "HakenCore", "HakenMail", "HakenBench", "HakenImage", "HakenDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -13,7 +13,7 @@ struct Hakendesk: AsyncParsableCommand {
         (PostgreSQL; SQLite in the data folder when unset), HAKEN_HTTP_HOST, HAKEN_HTTP_PORT,
         HAKEN_ADMIN_TOKEN, HAKEN_LOG_FORMAT=json.
         """,
-        subcommands: [Serve.self, Migrate.self, Demo.self, Mail.self, Audit.self, Token.self, Invite.self, Deadlines.self, CalendarCommand.self, PhotoCommand.self, Bench.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, Mail.self, Audit.self, Token.self, Invite.self, Deadlines.self, CalendarCommand.self, PhotoCommand.self, FormsCommand.self, Bench.self],
         defaultSubcommand: nil
     )
 

@@ -15,6 +15,12 @@ public struct Certification: Equatable, Sendable {
 
     public static let ratings = 1...5
 
+    public init(times: Times, rating: Int, comment: String?) {
+        self.times = times
+        self.rating = rating
+        self.comment = comment
+    }
+
     public struct Input: Codable, Sendable {
         public var times: String?
         public var disputeReason: String?
