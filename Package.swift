@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "HakenApp",
             dependencies: [
-                "HakenCore", "HakenMail", "HakenStore", "HakenImage",
+                "HakenCore", "HakenMail", "HakenStore", "HakenImage", "HakenDocuments",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
@@ -114,6 +114,7 @@ let package = Package(
             path: "Tests/HakenTestSupport"
         ),
         .testTarget(name: "HakenCoreTests", dependencies: ["HakenCore"]),
+        .testTarget(name: "HakenDocumentsTests", dependencies: ["HakenDocuments", "HakenCore", "HakenTestSupport"]),
         .testTarget(
             name: "HakenMailTests",
             dependencies: [

@@ -47,6 +47,15 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     app.get("dispatches", ":id", "status.json", use: TodayController.status)
     app.get("dispatches", ":id", "report", use: ExpertReportController.show)
     app.post("dispatches", ":id", "report", use: ExpertReportController.file)
+    // #13: printed forms (the API serves the same under /api/v1).
+    for root: any RoutesBuilder in [app, app.grouped("api", "v1")] {
+        root.get("dispatches", ":id", "forms", "declaration.pdf", use: DispatchFormsController.declaration)
+        root.get("dispatches", ":id", "forms", "expert-report.pdf", use: DispatchFormsController.expertReport)
+        root.get("dispatches", ":id", "forms", "certification.pdf", use: DispatchFormsController.certification)
+        root.get("businesses", ":id", "forms", "consent.pdf", use: ConsentFormController.consent)
+    }
+    app.get("desk", "dispatches", ":id", "record.pdf", use: DispatchFormsController.record)
+    app.get("api", "v1", "dispatches", ":id", "forms", "record.pdf", use: DispatchFormsController.record)
     app.get("certify", ":token", use: CertificationController.show)
     app.post("certify", ":token", use: CertificationController.certify)
     app.get("consultations", "new", use: InstitutionPagesController.newConsultation)

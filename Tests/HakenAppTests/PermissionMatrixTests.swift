@@ -48,7 +48,26 @@ import Vapor
     /// The secretariat's desk (#11): nobody else reaches any of it.
     static let secretariatOnly: [Role: (HTTPStatus, HTTPStatus)] = [.secretariat: (ok, ok), .institution: (no, no), .expert: (no, no), .business: (no, no)]
 
+    /// Allowed, but the thing is not there yet (no expert report, no certification filed).
+    static let absent = HTTPStatus.notFound
+    static let dispatchParties: [Role: (HTTPStatus, HTTPStatus)] = [.secretariat: (ok, ok), .institution: (ok, no), .expert: (ok, no), .business: (ok, no)]
+
     static let routes: [Route] = [
+        // #13: the printed forms, pages and API alike.
+        Route(name: "declaration form", path: { _, d in "/dispatches/\(d)/forms/declaration.pdf" }, api: false, expected: dispatchParties),
+        Route(name: "API declaration form", path: { _, d in "/api/v1/dispatches/\(d)/forms/declaration.pdf" }, api: true, expected: dispatchParties),
+        Route(name: "expert report form", path: { _, d in "/dispatches/\(d)/forms/expert-report.pdf" }, api: false,
+              expected: [.secretariat: (absent, absent), .institution: (absent, no), .expert: (absent, no), .business: (absent, no)]),
+        Route(name: "certification form", path: { _, d in "/dispatches/\(d)/forms/certification.pdf" }, api: false,
+              expected: [.secretariat: (absent, absent), .institution: (absent, no), .expert: (no, no), .business: (absent, no)]),
+        Route(name: "API certification form", path: { _, d in "/api/v1/dispatches/\(d)/forms/certification.pdf" }, api: true,
+              expected: [.secretariat: (absent, absent), .institution: (absent, no), .expert: (no, no), .business: (absent, no)]),
+        Route(name: "consent form", path: { p, _ in "/businesses/\(p.business)/forms/consent.pdf" }, api: false,
+              expected: [.secretariat: (ok, ok), .institution: (ok, no), .expert: (no, no), .business: (ok, no)]),
+        Route(name: "API consent form", path: { p, _ in "/api/v1/businesses/\(p.business)/forms/consent.pdf" }, api: true,
+              expected: [.secretariat: (ok, ok), .institution: (ok, no), .expert: (no, no), .business: (ok, no)]),
+        Route(name: "dispatch record", path: { _, d in "/desk/dispatches/\(d)/record.pdf" }, api: false, expected: secretariatOnly),
+        Route(name: "API dispatch record", path: { _, d in "/api/v1/dispatches/\(d)/forms/record.pdf" }, api: true, expected: secretariatOnly),
         Route(name: "dispatch page", path: { _, d in "/dispatches/\(d)" }, api: false,
               expected: [.secretariat: (ok, ok), .institution: (ok, no), .expert: (ok, no), .business: (ok, no)]),
         Route(name: "today page", path: { _, d in "/dispatches/\(d)/today" }, api: false,

@@ -12,6 +12,8 @@ struct WebPage {
     var status: HTTPStatus
     var html: String
     var headers: HTTPHeaders
+    /// The body as sent (a PDF is not text).
+    var bytes: [UInt8] = []
     var location: String? { headers.first(name: .location) }
 
     /// The first form's CSRF token.
@@ -100,7 +102,8 @@ final class Browser: @unchecked Sendable {
             let token = value.dropFirst("hakendesk_session=".count).prefix { $0 != ";" }
             cookie = token.isEmpty ? nil : String(token)
         }
-        return WebPage(status: response.status, html: String(buffer: response.body), headers: response.headers)
+        return WebPage(status: response.status, html: String(buffer: response.body), headers: response.headers,
+                       bytes: Array(response.body.readableBytesView))
     }
 
     /// Signs in through the login page.

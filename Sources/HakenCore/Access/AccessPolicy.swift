@@ -52,6 +52,9 @@ public enum AccessPolicy {
         case fileDispatch
         /// Invitations, all mail, queues.
         case manage
+        /// AFT-2: the business's certification and its evaluation of the expert (its printed
+        /// copy): the business, its institution and the secretariat, not the expert it rates.
+        case readEvaluation
     }
 
     public static func allows(_ caller: Caller, _ action: Action, _ resource: Resource) -> Bool {
@@ -60,6 +63,8 @@ public enum AccessPolicy {
         case (.read, .dispatch(let parties)):
             return secretariat || caller.isParty(.business, parties.business) || caller.isParty(.institution, parties.institution)
                 || caller.isParty(.expert, parties.expert)
+        case (.readEvaluation, .dispatch(let parties)):
+            return secretariat || caller.isParty(.business, parties.business) || caller.isParty(.institution, parties.institution)
         case (.reportOnTheDay, .dispatch(let parties)):
             return secretariat || caller.isParty(.business, parties.business)
         case (.fileExpertReport, .dispatch(let parties)):

@@ -21,7 +21,7 @@ public enum DeclarationForm {
     /// The items of `variant` this dispatch needs it for, described from its checklist.
     /// `covers` empty (a blank form asked for before anything is missing): every item the variant can cover.
     public static func items(_ variant: DeclarationVariant, covers: [EvidenceKind], evidence: EvidenceChecklist,
-                             reportedTimes: (start: TimeOfDay?, end: TimeOfDay?), expertTimes: (start: TimeOfDay, end: TimeOfDay)?) -> [Item] {
+                             expertTimes: (start: TimeOfDay, end: TimeOfDay)?) -> [Item] {
         let kinds = covers.isEmpty ? variant.covers : variant.covers.filter(covers.contains)
         return kinds.map { kind in
             let item = evidence[kind]
@@ -35,8 +35,6 @@ public enum DeclarationForm {
             case .waived: onRecord = "免除"
             }
             if let received = item.receivedAt, item.status != .missing { onRecord += "　\(FormDates.moment(received))受信" }
-            let written = kind == .startReport ? reportedTimes.start : kind == .endReport ? reportedTimes.end : nil
-            if let written, variant == .timeCorrected { onRecord += "　件名の時刻 \(written.hhmm)" }
             var actual = ""
             if let expertTimes {
                 if kind == .startReport { actual = "\(expertTimes.start.hhmm)（専門家の報告）" }

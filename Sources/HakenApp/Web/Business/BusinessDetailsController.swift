@@ -27,6 +27,8 @@ enum BusinessDetailsController {
         var status: String
         var tone: String
         var secretariat: String
+        /// #13: the form pre-filled, while one is still needed.
+        var form: String?
     }
 
     struct Fact: Encodable { var label: String; var value: String }
@@ -121,7 +123,8 @@ enum BusinessDetailsController {
         let status = consent.flatMap { EvidenceStatus(rawValue: $0.status) } ?? .missing
         return Context(email: email, form: FormState(), fields: [], registered: facts, mobileStatus: mobile,
                        consent: Consent(year: "\(year.label)（\(year.eraLabel)）", status: status.japaneseName,
-                                        tone: ChecklistText.tone(.photoConsent, status), secretariat: req.application.haken.configuration.mail.senderAddress),
+                                        tone: ChecklistText.tone(.photoConsent, status), secretariat: req.application.haken.configuration.mail.senderAddress,
+                                        form: [.missing, .rejected].contains(status) ? FormLinks.consent(businessID: try model.requireID(), year: year).href : nil),
                        mobileForm: mobileForm)
     }
 

@@ -39,6 +39,8 @@ enum DeclarationPageController {
         var covers: [Choice]
         var mailId: String
         var form: FormState
+        /// #13: each variant printed pre-filled, to send to the parties.
+        var printable: [FormLink]
     }
 
     static func page(_ req: Request, standing: DeclarationDeskActions.Standing, form: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -73,7 +75,8 @@ enum DeclarationPageController {
                        checked: values["covers"].map { $0.split(separator: ",").contains(Substring(kind.rawValue)) }
                            ?? (firstNeeded?.1.contains(kind) ?? false))
             },
-            mailId: values["mailId"] ?? req.query[String.self, at: "mail"] ?? "", form: form)
+            mailId: values["mailId"] ?? req.query[String.self, at: "mail"] ?? "", form: form,
+            printable: FormLinks.declarations(standing.dispatch.id))
         return try await req.page("desk-declarations", title: "支援実施申告書の記録", page, status: status)
     }
 

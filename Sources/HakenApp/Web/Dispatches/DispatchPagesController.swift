@@ -94,6 +94,8 @@ enum DispatchPagesController {
         var consentLink: String?
         /// The secretariat's desk for this dispatch (#11).
         var desk: DeskLinks?
+        /// #13: the forms to print, the ones it needs now first.
+        @OmitEmpty var forms: [FormLink]
     }
 
     struct DeskLinks: Encodable {
@@ -180,7 +182,9 @@ enum DispatchPagesController {
             desk: desk
                 ? DeskLinks(declarations: "/desk/dispatches/\(id)/declarations", audit: "/desk/dispatches/\(id)/audit",
                             photo: facts.evidence.status(.photo) == .missing ? nil : "/desk/photos/\(id)",
-                            mails: mails, discrepancies: discrepancies) : nil)
+                            mails: mails, discrepancies: discrepancies) : nil,
+            forms: FormLinks.forDispatch(dispatch, principal: principal, facts: facts, assessment: assessment, hasReport: report != nil,
+                                         hasCertification: facts.evidence.status(.certification) != .missing))
         return try await req.page("dispatch", title: "派遣 \(page.date) \(page.business)", page)
     }
 
