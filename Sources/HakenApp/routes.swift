@@ -56,6 +56,8 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
     }
     app.get("desk", "dispatches", ":id", "record.pdf", use: DispatchFormsController.record)
     app.get("api", "v1", "dispatches", ":id", "forms", "record.pdf", use: DispatchFormsController.record)
+    app.get("calendar", ":file", use: CalendarFeedController.feed)
+    app.post("calendar", "feed", use: CalendarFeedController.issue)
     app.get("certify", ":token", use: CertificationController.show)
     app.post("certify", ":token", use: CertificationController.certify)
     app.get("consultations", "new", use: InstitutionPagesController.newConsultation)

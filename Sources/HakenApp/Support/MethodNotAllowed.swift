@@ -15,8 +15,11 @@ struct RouteTable: Sendable {
         }
     }
 
-    /// The methods of the path `segments` names (nil: no such path).
+    /// The methods of the path `segments` names (nil: no such path): those of every route that
+    /// matches it. (Only the first would leave out `POST /calendar/feed` behind `GET /calendar/:file`,
+    /// and the CSRF check, which asks here whether a method is answered, would let the POST pass.)
     func methods(for segments: [Substring]) -> Set<String>? {
+        var found: Set<String>?
         for route in routes where route.path.count == segments.count {
             let matches = zip(route.path, segments).allSatisfy { component, segment in
                 switch component {
@@ -25,9 +28,9 @@ struct RouteTable: Sendable {
                 case .anything, .catchall: return true
                 }
             }
-            if matches { return route.methods }
+            if matches { found = (found ?? []).union(route.methods) }
         }
-        return nil
+        return found
     }
 }
 

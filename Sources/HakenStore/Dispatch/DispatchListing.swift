@@ -25,6 +25,8 @@ public struct DispatchRow: Sendable, Equatable {
     public var cancelReason: String?
     /// NOTE-2: confirmed outside the programme by a person.
     public var outsideConfirmed: Bool
+    /// #13: reschedules and cancellations so far (read by the calendar feed).
+    public var revision: Int = 0
 
     public init(_ model: DispatchModel) throws {
         id = try model.requireID()
@@ -40,6 +42,7 @@ public struct DispatchRow: Sendable, Equatable {
         cancelled = model.cancelled
         cancelReason = model.cancelReason
         outsideConfirmed = model.outsideConfirmedAt != nil
+        revision = model.revision
     }
 
     init(row: any SQLRow) throws {
@@ -59,6 +62,7 @@ public struct DispatchRow: Sendable, Equatable {
         institutionName = try row.contains(column: "institution_name") ? row.decode(column: "institution_name", as: String?.self) : nil
         cancelReason = try row.contains(column: "cancel_reason") ? row.decode(column: "cancel_reason", as: String?.self) : nil
         outsideConfirmed = try row.contains(column: "outside_confirmed_at") ? row.decode(column: "outside_confirmed_at", as: Date?.self) != nil : false
+        revision = try row.contains(column: "revision") ? row.decode(column: "revision", as: Int.self) : 0
     }
 
     /// The schedule as the domain sees it; a row changed by hand into something unreadable

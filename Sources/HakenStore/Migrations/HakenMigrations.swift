@@ -22,6 +22,7 @@ public enum HakenMigrations {
         M015_CrossChecks(),
         M016_PhotoFacts(),
         M017_ReportIndex(),
+        M018_CalendarFeeds(),
     ]
 
     public static func register(on migrations: Migrations) {

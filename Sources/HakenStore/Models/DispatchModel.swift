@@ -23,6 +23,8 @@ public final class DispatchModel: Model, @unchecked Sendable {
     @OptionalField(key: "cancel_reason") public var cancelReason: String?
     /// NOTE-2: when a person confirmed it outside the programme (the reason is in `outside_reason`).
     @OptionalField(key: "outside_confirmed_at") public var outsideConfirmedAt: Date?
+    /// #13: raised by every reschedule or cancellation; calendar feeds send it as SEQUENCE.
+    @Field(key: "revision") public var revision: Int
     @Children(for: \.$dispatch) public var evidence: [EvidenceModel]
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
@@ -38,6 +40,12 @@ public final class DispatchModel: Model, @unchecked Sendable {
         self.place = schedule.place
         self.deadline = (deadline ?? DispatchDeadline.standard(for: schedule.date)).iso
         self.cancelled = false
+        self.revision = 0
+    }
+
+    /// Marks a change of schedule or a cancellation for calendar subscribers (bounded, never traps).
+    public func revise() {
+        revision = revision < Int(Int32.max) ? revision + 1 : revision
     }
 
     /// The schedule as the domain sees it. A row whose date or times do not read (written by

@@ -26,6 +26,12 @@ enum DispatchPagesController {
         var next: String?
         var intro: String
         var needsDetails: Bool
+        /// #13: the party's calendar feed (not the secretariat's: it has every dispatch).
+        var calendar: CalendarBox?
+    }
+
+    struct CalendarBox: Encodable {
+        var issued: String?
     }
 
     static func list(req: Request) async throws -> Response {
@@ -54,11 +60,15 @@ enum DispatchPagesController {
         case .expert: intro = "あなたが担当する専門家派遣です。支援の後は、派遣を選んで支援報告を入力してください。"
         case .secretariat: intro = "すべての専門家派遣です。"
         }
+        var calendar: CalendarBox?
+        if let party = CalendarFeedController.party(of: principal) {
+            calendar = CalendarBox(issued: try await CalendarFeeds.issuedAt(for: party, on: req.db).map(HakenApp.DeskLinks.time))
+        }
         return try await req.page("dispatch-list", title: "派遣一覧", List(
             rows: rows, page: paging.page, pages: pages, total: total,
             previous: paging.page > 1 ? "/dispatches?page=\(paging.page - 1)" : nil,
             next: paging.page < pages ? "/dispatches?page=\(paging.page + 1)" : nil,
-            intro: intro, needsDetails: false))
+            intro: intro, needsDetails: false, calendar: calendar))
     }
 
     static func tone(_ state: DispatchState) -> String {

@@ -77,6 +77,7 @@ enum DispatchChangeController {
         dispatch.endTime = schedule.end.hhmm
         dispatch.place = schedule.place
         dispatch.deadline = DispatchDeadline.standard(for: schedule.date).iso
+        dispatch.revise()
         let now = req.application.hakenClock.now()
         try await req.db.hakenTransaction { db in
             try await dispatch.save(on: db)
@@ -110,6 +111,7 @@ enum DispatchChangeController {
         let when = "\(JapaneseDateFormat.monthDayWeekday(schedule.date)) \(schedule.start.hhmm)〜\(schedule.end.hhmm)"
         dispatch.cancelled = true
         dispatch.cancelReason = reason
+        dispatch.revise()
         let now = req.application.hakenClock.now()
         try await req.db.hakenTransaction { db in
             try await dispatch.save(on: db)
