@@ -55,6 +55,7 @@ func routes(_ app: Application, configuration: AppConfiguration) throws {
         root.get("businesses", ":id", "forms", "consent.pdf", use: ConsentFormController.consent)
     }
     app.get("desk", "dispatches", ":id", "record.pdf", use: DispatchFormsController.record)
+    app.get("desk", "dispatches", ":id", "record.csv", use: DispatchFormsController.recordCSV)
     app.get("api", "v1", "dispatches", ":id", "forms", "record.pdf", use: DispatchFormsController.record)
     app.get("calendar", ":file", use: CalendarFeedController.feed)
     app.post("calendar", "feed", use: CalendarFeedController.issue)

@@ -96,7 +96,41 @@ import Vapor
             let page = try await desk.get("/desk/consents?year=2019")
             #expect(page.html.contains("同意書の台帳") && page.html.contains("郵送（支援機関から）"))
             let csv = try await desk.send(.GET, "/desk/consents.csv", body: nil, contentType: nil, accept: "text/csv")
-            #expect(csv.html.contains("ばそな建設,2019年度,受理"))
+            #expect(csv.html.contains("ばそな建設,2019年度,令和元年度,受理,2019/08/21 09:00"))
+        }
+    }
+
+    @Test("#13: dates as Japanese Excel reads them (2019/08/21, 和暦 beside), and a dispatch's whole record as one table", arguments: TestDatabase.all)
+    func excelDatesAndTheRecord(database: TestDatabase) async throws {
+        try await Mail().withWorld(database) { world in
+            let app = world.app
+            _ = try await world.send(Mail.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:30"), at: Mail.on21("10:41"))
+            app.hakenClock = .fixed(dayAfterExample)
+            let desk = try await WebFixtures.signedIn(app, "excel@secretariat.example.jp", role: .secretariat, party: nil)
+            let list = try await desk.send(.GET, "/dispatches.csv", body: nil, contentType: nil, accept: "text/csv").html
+            let lines = list.dropFirst().components(separatedBy: "\r\n")
+            #expect(lines.first == "支援日,支援日（和暦）,開始,終了,事業者,専門家,場所,状況,謝金の支払,未了の項目,最終期限,年度,年度（和暦）,派遣ID")
+            #expect(list.contains("2019/08/21,令和元年8月21日,10:30,15:00,ばそな建設,専門家次郎") && list.contains(",2019年度,令和元年度,\(world.dispatch)"))
+            #expect(list.contains(",2019/09/19,2019年度"), "the deadline too")
+            let mail = try await desk.send(.GET, "/desk/mail.csv", body: nil, contentType: nil, accept: "text/csv").html
+            #expect(mail.contains("\r\n2019/08/21 10:41,info@basona.example.jp,"))
+            let audit = try await desk.send(.GET, "/desk/audit.csv", body: nil, contentType: nil, accept: "text/csv").html
+            let stamps = audit.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",")[1] }
+            #expect(!stamps.isEmpty && stamps.allSatisfy { $0.hasPrefix("2019/08/2") && $0.count == 19 }, "\(stamps)")
+
+            let dispatchID = try #require(UUID(uuidString: world.dispatch))
+            let stored = try #require(try await MailInbox.forDispatch(dispatchID, on: app.db).first)
+            let raw = try #require(try await MailInbox.raw(stored.id, blobs: BlobStore(root: app.haken.configuration.store.blobDirectory), on: app.db))
+            let record = try await desk.send(.GET, "/desk/dispatches/\(world.dispatch)/record.csv", body: nil, contentType: nil, accept: "text/csv")
+            #expect(record.status == .ok && record.headers.contentType?.description == "text/csv; charset=utf-8")
+            #expect(record.html.contains("区分,日時,項目,内容,SHA-256・ハッシュ"))
+            #expect(record.html.contains("派遣,2019/08/21,支援日,10:30〜15:00 ばそな建設 本社会議室,"))
+            #expect(record.html.contains("派遣,令和元年8月21日,支援日（和暦）"))
+            #expect(record.html.contains("提出物,2019/08/21 10:41,支援開始時刻の報告,受理,"))
+            #expect(record.html.contains("受信メール,2019/08/21 10:41,info@basona.example.jp,") && record.html.contains(SHA256.hash(data: raw).hexString))
+            #expect(record.html.contains("監査ログ "))
+            let business = try await WebFixtures.signedIn(app, "excel@basona.example.jp", role: .business, party: world.parties.business)
+            #expect(try await business.send(.GET, "/desk/dispatches/\(world.dispatch)/record.csv", body: nil, contentType: nil, accept: "text/csv").status == .forbidden)
         }
     }
 

@@ -67,6 +67,7 @@ import Vapor
         Route(name: "API consent form", path: { p, _ in "/api/v1/businesses/\(p.business)/forms/consent.pdf" }, api: true,
               expected: [.secretariat: (ok, ok), .institution: (ok, no), .expert: (no, no), .business: (ok, no)]),
         Route(name: "dispatch record", path: { _, d in "/desk/dispatches/\(d)/record.pdf" }, api: false, expected: secretariatOnly),
+        Route(name: "dispatch record CSV", path: { _, d in "/desk/dispatches/\(d)/record.csv" }, api: false, expected: secretariatOnly),
         Route(name: "API dispatch record", path: { _, d in "/api/v1/dispatches/\(d)/forms/record.pdf" }, api: true, expected: secretariatOnly),
         Route(name: "dispatch page", path: { _, d in "/dispatches/\(d)" }, api: false,
               expected: [.secretariat: (ok, ok), .institution: (ok, no), .expert: (ok, no), .business: (ok, no)]),

@@ -38,6 +38,8 @@ enum FormLinks {
         if principal.may(.manage, .secretariatDesk) {
             links.append(FormLink(href: "/desk/dispatches/\(id)/record.pdf", label: "派遣記録（監査用）",
                                   hint: "受信したメールとその SHA-256、事務局の判断、監査ログの全件です。"))
+            links.append(FormLink(href: "/desk/dispatches/\(id)/record.csv", label: "派遣記録（CSV、Excel 用）",
+                                  hint: "同じ記録を一つの表にしたものです（UTF-8、BOM 付き。?encoding=cp932 で Shift_JIS）。"))
         }
         return links
     }

@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import HakenCore
 import HakenMail
 import Vapor
 
@@ -27,6 +28,34 @@ enum CSVExport {
     static func tooMany(_ count: Int) -> APIError {
         APIError(.unprocessableEntity, code: "too_many_rows",
                  reason: "\(count)件あり、一度に書き出せる\(maxRows)件を超えています。日付などで絞り込んでから書き出してください。")
+    }
+
+    // Dates as Japanese Excel reads them (#13): 2019/08/21 and 2019/08/21 10:30, with 和暦
+    // beside them where an office's form expects it. A stored value that does not read as a
+    // date stays as it is (nothing is dropped from a download).
+
+    /// `2019-08-21` → `2019/08/21`.
+    static func day(_ iso: String) -> String {
+        CivilDate(iso: iso).map(JapaneseDateFormat.slashed) ?? iso
+    }
+
+    /// `2019-08-21` → `令和元年8月21日`.
+    static func eraDay(_ iso: String) -> String {
+        CivilDate(iso: iso).flatMap(JapaneseEra.format) ?? iso
+    }
+
+    /// An instant in Tokyo as `2019/08/21 10:30`; nothing for nil.
+    static func moment(_ date: Date?) -> String {
+        guard let date else { return "" }
+        let local = TokyoClock.local(secondsSince1970: date.timeIntervalSince1970)
+        return "\(JapaneseDateFormat.slashed(local.date)) \(local.time.hhmm)"
+    }
+
+    /// An audit entry's stamp (`2019-08-21T10:41:05…`) as `2019/08/21 10:41:05`.
+    static func stamp(_ text: String) -> String {
+        let at = AuditText.at(text)
+        guard at.count >= 10 else { return at }
+        return day(String(at.prefix(10))) + at.dropFirst(10)
     }
 
     static func safe(_ cell: String) -> String {

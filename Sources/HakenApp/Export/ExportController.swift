@@ -7,11 +7,7 @@ import Vapor
 /// The CSV downloads of the lists (#11): each list's rows under the same permission as its
 /// page (the dispatch list is each role's own; the desk's lists are the secretariat's).
 enum ExportController {
-    static func time(_ date: Date?) -> String {
-        guard let date else { return "" }
-        let local = TokyoClock.local(secondsSince1970: date.timeIntervalSince1970)
-        return "\(local.date.iso) \(local.time.hhmm)"
-    }
+    static func time(_ date: Date?) -> String { CSVExport.moment(date) }
 
     /// `/dispatches.csv`
     static func dispatches(req: Request) async throws -> Response {
@@ -30,14 +26,16 @@ enum ExportController {
             for dispatch in listed {
                 guard let facts = records[dispatch.id]?.facts else { continue }
                 let assessment = DispatchRules.assess(facts, today: today)
-                rows.append([dispatch.date, dispatch.startTime, dispatch.endTime, dispatch.businessName ?? "", dispatch.expertName ?? "",
-                             dispatch.place, assessment.state.japaneseName, assessment.paymentEligible ? "可" : "否",
-                             assessment.outstanding.map(\.japaneseName).joined(separator: "・"), dispatch.deadline,
-                             FiscalYear(containing: facts.date).label, dispatch.id.apiString])
+                let year = FiscalYear(containing: facts.date)
+                rows.append([CSVExport.day(dispatch.date), CSVExport.eraDay(dispatch.date), dispatch.startTime, dispatch.endTime,
+                             dispatch.businessName ?? "", dispatch.expertName ?? "", dispatch.place, assessment.state.japaneseName,
+                             assessment.paymentEligible ? "可" : "否", assessment.outstanding.map(\.japaneseName).joined(separator: "・"),
+                             CSVExport.day(dispatch.deadline), year.label, year.eraLabel, dispatch.id.apiString])
             }
         }
         return try CSVExport.response(req, name: "派遣一覧", ascii: "dispatches",
-                                      header: ["支援日", "開始", "終了", "事業者", "専門家", "場所", "状況", "謝金の支払", "未了の項目", "最終期限", "年度", "派遣ID"],
+                                      header: ["支援日", "支援日（和暦）", "開始", "終了", "事業者", "専門家", "場所", "状況", "謝金の支払", "未了の項目", "最終期限",
+                                               "年度", "年度（和暦）", "派遣ID"],
                                       rows: rows)
     }
 
@@ -70,7 +68,7 @@ enum ExportController {
         let total = try await PhotoReview.count(on: req.db)
         guard total <= CSVExport.maxRows else { throw CSVExport.tooMany(total) }
         let rows = try await PhotoReview.waiting(offset: 0, limit: CSVExport.maxRows, on: req.db).map { item in
-            [item.dispatch.date, item.dispatch.businessName ?? "", item.dispatch.expertName ?? "", time(item.receivedAt),
+            [CSVExport.day(item.dispatch.date), item.dispatch.businessName ?? "", item.dispatch.expertName ?? "", time(item.receivedAt),
              item.status.japaneseName, item.trust.japaneseName, item.dispatch.id.apiString]
         }
         return try CSVExport.response(req, name: "写真の確認待ち", ascii: "photos",
@@ -82,11 +80,12 @@ enum ExportController {
         _ = try req.signedIn()
         try req.authorize(.manage, .secretariatDesk)
         var rows = try await Reminders.escalations(offset: 0, limit: CSVExport.maxRows, on: req.db).map { item in
-            ["期限超過", item.dispatch.date, item.dispatch.businessName ?? "", item.dispatch.expertName ?? "", item.kind.japaneseName,
-             item.deadline, item.dispatch.id.apiString]
+            ["期限超過", CSVExport.day(item.dispatch.date), item.dispatch.businessName ?? "", item.dispatch.expertName ?? "", item.kind.japaneseName,
+             CSVExport.day(item.deadline), item.dispatch.id.apiString]
         }
         rows += try await OutsideProgramme.proposed(offset: 0, limit: CSVExport.maxRows, on: req.db).map { row in
-            ["事業対象外の確認待ち", row.date, row.businessName ?? "", row.expertName ?? "", DutyKind.final.japaneseName, row.deadline, row.id.apiString]
+            ["事業対象外の確認待ち", CSVExport.day(row.date), row.businessName ?? "", row.expertName ?? "", DutyKind.final.japaneseName,
+             CSVExport.day(row.deadline), row.id.apiString]
         }
         return try CSVExport.response(req, name: "期限の管理", ascii: "deadlines",
                                       header: ["区分", "支援日", "事業者", "専門家", "手続き", "期限", "派遣ID"], rows: rows)
@@ -97,11 +96,11 @@ enum ExportController {
         _ = try req.signedIn()
         try req.authorize(.manage, .secretariatDesk)
         let rows = try await PhotoConsents.register(on: req.db).map { entry in
-            [entry.businessName, FiscalYear(startYear: entry.fiscalYear).label, entry.status.japaneseName, time(entry.receivedAt),
-             entry.sourceName, entry.note ?? "", entry.id.apiString]
+            [entry.businessName, FiscalYear(startYear: entry.fiscalYear).label, FiscalYear(startYear: entry.fiscalYear).eraLabel,
+             entry.status.japaneseName, time(entry.receivedAt), entry.sourceName, entry.note ?? "", entry.id.apiString]
         }
         return try CSVExport.response(req, name: "写真提出の同意書", ascii: "consents",
-                                      header: ["事業者", "年度", "状態", "受付日時", "受付方法", "メモ", "同意書ID"], rows: rows)
+                                      header: ["事業者", "年度", "年度（和暦）", "状態", "受付日時", "受付方法", "メモ", "同意書ID"], rows: rows)
     }
 
     /// `/desk/disputes.csv`: certifications the business disputed, waiting (AFT-2, DEC-2).
@@ -109,7 +108,7 @@ enum ExportController {
         _ = try req.signedIn()
         try req.authorize(.manage, .secretariatDesk)
         let rows = try await Disputes.waiting(offset: 0, limit: CSVExport.maxRows, on: req.db).map { item in
-            [item.dispatch.date, item.dispatch.businessName ?? "", item.dispatch.expertName ?? "", time(item.receivedAt), item.note ?? "",
+            [CSVExport.day(item.dispatch.date), item.dispatch.businessName ?? "", item.dispatch.expertName ?? "", time(item.receivedAt), item.note ?? "",
              item.dispatch.id.apiString]
         }
         return try CSVExport.response(req, name: "従事証明の異議", ascii: "disputes",

@@ -49,4 +49,11 @@ public enum JapaneseDateFormat {
     public static func dateTime(_ value: LocalDateTime) -> String {
         "\(monthDayWeekday(value.date)) \(value.time.hhmm)"
     }
+
+    /// `2019/08/21`: what Japanese Excel reads as a date (and office forms print).
+    public static func slashed(_ date: CivilDate) -> String {
+        let year = String(date.year)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "/" + (date.month < 10 ? "0" : "") + "\(date.month)/"
+            + (date.day < 10 ? "0" : "") + "\(date.day)"
+    }
 }
