@@ -114,7 +114,7 @@ let package = Package(
             path: "Tests/HakenTestSupport"
         ),
         .testTarget(name: "HakenCoreTests", dependencies: ["HakenCore"]),
-        .testTarget(name: "HakenDocumentsTests", dependencies: ["HakenDocuments", "HakenCore", "HakenTestSupport"]),
+        .testTarget(name: "HakenDocumentsTests", dependencies: ["HakenDocuments", "HakenCore", "HakenTestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "HakenMailTests",
             dependencies: [

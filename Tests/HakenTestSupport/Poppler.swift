@@ -29,6 +29,15 @@ public enum Poppler {
         return try run("pdftotext", ["-raw", "-enc", "UTF-8", file.path, "-"])
     }
 
+    /// The number of pages `pdfinfo` counts.
+    public static func pages(of pdf: [UInt8]) throws -> Int {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("haken-\(UUID().uuidString).pdf")
+        try Data(pdf).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let line = try run("pdfinfo", [file.path]).split(separator: "\n").first { $0.hasPrefix("Pages:") }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
     /// Text without any white space: a cell's text wraps where the layout decided.
     public static func squeezed(_ text: String) -> String {
         String(text.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })

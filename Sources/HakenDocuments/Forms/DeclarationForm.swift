@@ -55,7 +55,7 @@ public enum DeclarationForm {
         case .timeCorrected:
             what = "報告メールの件名に記載した時刻に誤りがあった"
         }
-        var blocks: [FormBlock] = [
+        let blocks: [FormBlock] = [
             .addressee("専門家派遣事務局　御中", date: "提出日　\(FormDates.blankDate)"),
             .paragraph("下記の専門家派遣について、\(what)ことを申告いたします。あわせて、今後同様のことが起こらないよう、再発防止に努めることを誓約いたします。"),
             .heading("1. 派遣の内容"),

@@ -68,6 +68,13 @@ public enum DispatchRecordForm {
 
     /// A subject longer than this is cut on paper; the digest identifies the whole mail.
     static let subjectLimit = 120
+    /// An audit entry's details longer than this are cut on paper (a table row stays within a page);
+    /// the entry's hash identifies the whole of it in the log.
+    static let detailsLimit = 500
+
+    static func cut(_ text: String, _ limit: Int, note: String) -> String {
+        text.count > limit ? String(text.prefix(limit)) + note : text
+    }
 
     public static func make(_ record: Record, made: FormMoment) -> PrintedForm {
         var fields = record.dispatch.fields
@@ -90,8 +97,8 @@ public enum DispatchRecordForm {
             blocks.append(.table(columns: [FormColumn("受信日時", share: 2.2), FormColumn("差出人・件名", share: 4), FormColumn("判定", share: 1.6),
                                            FormColumn("SHA-256（保存したメール全体）", share: 3.2)],
                                  rows: record.mails.map { mail in
-                                     let subject = mail.subject.count > subjectLimit ? String(mail.subject.prefix(subjectLimit)) + "…" : mail.subject
-                                     return [FormDates.moment(mail.received), "\(mail.from)\n\(subject)", mail.status, mail.sha256]
+                                     let from = cut(mail.from, subjectLimit, note: "…")
+                                     return [FormDates.moment(mail.received), "\(from)\n\(cut(mail.subject, subjectLimit, note: "…"))", mail.status, mail.sha256]
                                  }))
         }
         blocks.append(.heading("4. 事務局の判断"))
@@ -103,7 +110,8 @@ public enum DispatchRecordForm {
             blocks.append(.table(columns: [FormColumn("番号", share: 1), FormColumn("日時・操作者", share: 2.6), FormColumn("操作と内容", share: 4.6),
                                            FormColumn("ハッシュ", share: 2.6)],
                                  rows: record.entries.map { entry in
-                                     ["\(entry.seq)", "\(entry.at)\n\(entry.actor)", "\(entry.action)\n\(entry.details)", entry.hash]
+                                     ["\(entry.seq)", "\(entry.at)\n\(cut(entry.actor, subjectLimit, note: "…"))",
+                                      "\(entry.action)\n\(cut(entry.details, detailsLimit, note: "…（以下略：全文は監査ログ）"))", entry.hash]
                                  }))
         }
         blocks.append(.note("監査ログの各行のハッシュは、前の行のハッシュと内容から計算した連鎖の値です。`hakendesk audit verify` で、保存されたログと照合できます。"))

@@ -43,6 +43,18 @@ final class Composer {
 
     // MARK: Shaping
 
+    /// What paper can show: C0 control characters (a NUL would end the C string and lose the rest)
+    /// and DEL are left out; line ends and tabs stay.
+    static func printable(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\r" { continue }
+            if (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || scalar.value == 0x7F { continue }
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
     func shape(_ text: String, _ style: Style, width: Double, align: PangoAlignment = PANGO_ALIGN_LEFT) -> Shaped {
         let layout = pango_layout_new(pango)!
         layouts.append(layout)
@@ -51,7 +63,7 @@ final class Composer {
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         pango_layout_set_alignment(layout, align)
         if style == .body || style == .cell || style == .small { pango_layout_set_line_spacing(layout, 1.3) }
-        pango_layout_set_text(layout, text, -1)
+        pango_layout_set_text(layout, Self.printable(text), -1)
         var w: Int32 = 0
         var h: Int32 = 0
         pango_layout_get_size(layout, &w, &h)
@@ -233,13 +245,16 @@ final class Composer {
             return (shaped, (shaped.map(\.height).max() ?? 0) + 2 * 4)
         }
         func draw(_ row: (shaped: [Shaped], height: Double), fill: Double?) {
+            // A row never splits; one taller than a whole page (the forms cut their long values
+            // first) is clipped at the page's foot rather than drawn over the footer.
+            let height = min(row.height, room)
             var x = left
             for (index, cell) in row.shaped.enumerated() {
-                add(.rect(x: x, y: y, w: widths[index], h: row.height, fill: fill, line: 0.6))
-                add(.text(cell.layout, x: x + 4, y: y + 4, grey: 0, clip: nil))
+                add(.rect(x: x, y: y, w: widths[index], h: height, fill: fill, line: 0.6))
+                add(.text(cell.layout, x: x + 4, y: y + 4, grey: 0, clip: height < row.height ? (top: y, bottom: y + height) : nil))
                 x += widths[index]
             }
-            y += row.height
+            y += height
         }
         let header = row(columns.map(\.title), .cellHeading)
         let body = rows.map { row($0, .cell) }
