@@ -9,7 +9,7 @@ IPAex Mincho and Gothic, subset-embedded. Both outputs are read back with pdftot
 same words must come out of each, so the two sides draw the same thing.
 
 Each side runs in a child process: forms per second (after a warm-up), and the child's peak
-resident memory (ru_maxrss). Results go to docs/benchmarks.md §9.
+resident memory (GNU time's %M). Results go to docs/benchmarks.md §9.
 
 Usage: scripts/bench_forms.py path/to/release/hakendesk [--forms 300]
 """
@@ -155,16 +155,13 @@ def worker(args):
 
 
 def run_child(command, stdin=""):
-    """Runs a child; returns (its stdout, its peak resident memory in MiB)."""
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    process.stdin.write(stdin)
-    process.stdin.close()
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    """Runs a child under /usr/bin/time; returns (its stdout, its peak resident memory in MiB).
+    (Not ru_maxrss from wait4: a child forked from this Python carries its high-water mark across exec.)"""
+    process = subprocess.run(["/usr/bin/time", "-f", "maxrss=%M", *command], input=stdin, capture_output=True, text=True)
     if process.returncode != 0:
-        raise SystemExit(f"{command[0]} exited {process.returncode}")
-    return out, usage.ru_maxrss / 1024
+        raise SystemExit(f"{command[0]} exited {process.returncode}: {process.stderr[-500:]}")
+    peak = int(re.search(r"maxrss=(\d+)", process.stderr).group(1))
+    return process.stdout, peak / 1024
 
 
 def squeezed(text):
@@ -197,7 +194,7 @@ def main():
     for kind, form in forms.items():
         ours_out, ours_rss = run_child([args.binary, "forms", "sample", "--kind", kind, "--repeat", str(args.forms)])
         ours = json.loads(ours_out.strip().splitlines()[-1])["formsPerSecond"]
-        theirs_out, theirs_rss = run_child([sys.executable, __file__, args.binary, "--worker", "--forms", str(max(20, args.forms // 10))], json.dumps(form))
+        theirs_out, theirs_rss = run_child([sys.executable, __file__, args.binary, "--worker", "--forms", str(max(50, args.forms // 4))], json.dumps(form))
         theirs = json.loads(theirs_out.strip().splitlines()[-1])["formsPerSecond"]
         rows.append((kind, ours, theirs, ours_rss, theirs_rss))
         print(f"{kind:<20} {ours:>12.1f} {theirs:>12.1f} {ours / theirs:>6.1f}× {ours_rss:>8.0f}M {theirs_rss:>7.0f}M", flush=True)
