@@ -6,6 +6,8 @@ expert of the demo data.
   cookie) fetches it, and Python's `icalendar` parses it: the Asia/Tokyo zone, one event per
   dispatch of the party (the same ids the API lists), tz-aware start and end, SEQUENCE and
   STATUS, lines of at most 75 octets. Issuing again retires the old URL.
+- The institution moves one of its coming dispatches and then cancels it on its pages: the same
+  UID comes back with SEQUENCE raised and the new start, then as STATUS:CANCELLED.
 - Forms: every PDF linked from the party's dispatch pages opens, is A4, has its fonts embedded
   (pdffonts) and says the business's name (pdftotext).
 
@@ -21,6 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
@@ -41,8 +44,8 @@ class Browser:
         with self.opener.open(request, timeout=60) as response:
             return response.status, response.headers, response.read()
 
-    def post(self, path, form):
-        page = self.get("/dispatches")[2].decode()
+    def post(self, path, form, page_path="/dispatches"):
+        page = self.get(page_path)[2].decode()
         form = dict(form, _csrf=re.search(r'name="_csrf" value="([^"]+)"', page).group(1))
         with self.opener.open(f"http://127.0.0.1:{self.port}{path}", data=urllib.parse.urlencode(form).encode(), timeout=60) as response:
             return response.status, response.read().decode()
@@ -94,6 +97,36 @@ def check_feed(checks, party, port, url, expected_ids, today):
     return calendar
 
 
+def event(port, url, dispatch):
+    """The feed's event for `dispatch`, as icalendar reads it."""
+    calendar = Calendar.from_ical(fetch(port, url)[2])
+    return next((e for e in calendar.walk("VEVENT") if str(e.get("UID")) == f"dispatch-{dispatch}@hakendesk"), None)
+
+
+def check_changes(checks, browser, port, url, today):
+    """CON-5 through the institution's pages, followed in its feed."""
+    listed = json.loads(browser.get("/api/v1/dispatches?per=100", accept="application/json")[2])["items"]
+    coming = [item for item in listed if item["date"] >= today.isoformat() and item["state"] != "cancelled"]
+    if not checks.check("institution: the demo has a coming dispatch to move", bool(coming)):
+        return
+    dispatch = coming[0]["id"]
+    before = event(port, url, dispatch)
+    new_day = (today + timedelta(days=9)).isoformat()
+    status, _ = browser.post(f"/dispatches/{dispatch}/reschedule", {"date": new_day, "start": "13:00", "end": "16:30",
+                                                                     "place": "本社 2階会議室", "reason": "事業者の都合"},
+                             page_path=f"/dispatches/{dispatch}/reschedule")
+    moved = event(port, url, dispatch)
+    checks.check("institution: a reschedule keeps the UID, raises SEQUENCE and moves DTSTART (icalendar)",
+                 status == 200 and before is not None and moved is not None and moved.get("SEQUENCE") == before.get("SEQUENCE") + 1
+                 and moved.decoded("DTSTART") == datetime.fromisoformat(f"{new_day}T13:00:00+09:00"),
+                 f"{before and before.get('SEQUENCE')} → {moved and moved.get('SEQUENCE')} {moved and moved.decoded('DTSTART')}")
+    status, _ = browser.post(f"/dispatches/{dispatch}/cancel", {"reason": "事業者の都合で中止"}, page_path=f"/dispatches/{dispatch}")
+    cancelled = event(port, url, dispatch)
+    checks.check("institution: a cancellation stays in the feed as CANCELLED with SEQUENCE raised again",
+                 status == 200 and cancelled is not None and str(cancelled.get("STATUS")) == "CANCELLED"
+                 and cancelled.get("SEQUENCE") == moved.get("SEQUENCE") + 1)
+
+
 def dispatch_ids(browser, today):
     """The party's dispatches the feed should hold: from a year back on (the API through its session)."""
     ids, page = set(), 1
@@ -140,7 +173,7 @@ def main():
     with tempfile.TemporaryDirectory() as data_dir:
         process, port, _ = hakentest.serve(binary, data_dir, args=("serve", "--demo"), HAKEN_ADMIN_TOKEN="forms-feeds-admin-token")
         try:
-            today = datetime.now().date()
+            today = datetime.now(ZoneInfo("Asia/Tokyo")).date()   # the server's day (DEC-1)
             forms = 0
             for party, email in PARTIES.items():
                 browser = Browser(port)
@@ -151,6 +184,8 @@ def main():
                     continue
                 ids = dispatch_ids(browser, today)
                 check_feed(checks, party, port, url.group(1), ids, today)
+                if party == "institution":
+                    check_changes(checks, browser, port, url.group(1), today)
                 if party == "business":
                     _, second = browser.post("/calendar/feed", {})
                     rotated = re.search(r"(/calendar/[A-Za-z0-9_-]+\.ics)", second).group(1)
