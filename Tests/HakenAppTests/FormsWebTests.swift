@@ -109,7 +109,8 @@ import Vapor
             let next = try Self.text(try await business.get("/businesses/\(parties.business)/forms/consent.pdf?year=2020"))
             #expect(next.contains("令和2年度") && !next.contains("専門家次郎"))
             let refused = try await business.get("/businesses/\(parties.business)/forms/consent.pdf?year=1999", accept: "application/json")
-            #expect(refused.status == .badRequest && refused.html.contains("2019年度から"))
+            #expect(refused.status == .unprocessableEntity && refused.html.contains("2019年度から"))
+            #expect(try await business.get("/businesses/\(parties.business)/forms/consent.pdf?year=soon", accept: "application/json").status == .badRequest)
             #expect(try await expert.get("/businesses/\(parties.business)/forms/consent.pdf").status == .forbidden)
         }
     }

@@ -18,10 +18,11 @@ enum ConsentFormController {
         var year = FiscalYear(containing: now.date)
         if let asked = req.query[String.self, at: "year"] {
             let period = req.application.haken.configuration.programme(today: now.date)
-            guard let start = Int(asked), (period.first.startYear...period.last.startYear).contains(start) else {
-                throw APIError.field("year", code: "out_of_range",
-                                     message: "年度は\(period.first.label)から\(period.last.label)までの年を西暦で指定してください（例: year=\(year.startYear)）。",
-                                     status: .badRequest)
+            let message = "年度は\(period.first.label)から\(period.last.label)までの年を西暦で指定してください（例: year=\(year.startYear)）。"
+            guard let start = Int(asked) else { throw APIError.field("year", code: "invalid_number", message: message, status: .badRequest) }
+            // A year, but not one of the programme's (DEC-13).
+            guard (period.first.startYear...period.last.startYear).contains(start) else {
+                throw APIError.field("year", code: "out_of_range", message: message)
             }
             year = FiscalYear(startYear: start)
         }
