@@ -110,11 +110,11 @@ public enum DispatchRecordForm {
             blocks.append(.table(columns: [FormColumn("番号", share: 1), FormColumn("日時・操作者", share: 2.6), FormColumn("操作と内容", share: 4.6),
                                            FormColumn("ハッシュ", share: 2.6)],
                                  rows: record.entries.map { entry in
-                                     ["\(entry.seq)", "\(entry.at)\n\(cut(entry.actor, subjectLimit, note: "…"))",
+                                     ["\(entry.seq)", "\(FormDates.stamp(entry.at))\n\(cut(entry.actor, subjectLimit, note: "…"))",
                                       "\(entry.action)\n\(cut(entry.details, detailsLimit, note: "…（以下略：全文は監査ログ）"))", entry.hash]
                                  }))
         }
-        blocks.append(.note("監査ログの各行のハッシュは、前の行のハッシュと内容から計算した連鎖の値です。`hakendesk audit verify` で、保存されたログと照合できます。"))
+        blocks.append(.note("監査ログの各行のハッシュは、前の行のハッシュと内容から計算した連鎖の値です。「hakendesk audit verify」で、保存されたログと照合できます。"))
         return PrintedForm(title: "派遣記録（監査用）", reference: record.dispatch.reference("REC"), madeOn: made.madeOn, madeAt: made.madeAt, blocks: blocks)
     }
 }

@@ -60,7 +60,7 @@ public enum SampleForms {
             var entries: [DispatchRecordForm.Entry] = []
             for seq in 1...6 {
                 let byMail = seq < 4
-                let at = "2019-08-21T1\(seq % 6):0\(seq)+09:00"
+                let at = "2019-08-21T1\(seq % 6):0\(seq):00.000+09:00"
                 entries.append(DispatchRecordForm.Entry(seq: Int64(1000 + seq), at: at, actor: byMail ? "mail" : "desk:secretariat@haken.example.jp",
                                                         action: byMail ? "mail.process" : "desk.photo.check",
                                                         details: "dispatch=6f1c2d3e status=accepted note=報告を受理", hash: String(repeating: "a\(seq)", count: 32)))

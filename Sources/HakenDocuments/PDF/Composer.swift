@@ -31,10 +31,18 @@ final class Composer {
     private var y = Page.top
     private var layouts: [OpaquePointer] = []
     private var fonts: [Style: OpaquePointer] = [:]
+    /// No hyphen is ever inserted where a line breaks inside a word: on a form, `hak-en.example.jp`
+    /// or a hash with a hyphen in it would be read as written.
+    private let attributes: OpaquePointer
 
-    init(pango: OpaquePointer) { self.pango = pango }
+    init(pango: OpaquePointer) {
+        self.pango = pango
+        attributes = pango_attr_list_new()
+        pango_attr_list_insert(attributes, pango_attr_insert_hyphens_new(0))
+    }
 
     func release() {
+        pango_attr_list_unref(attributes)
         for layout in layouts { g_object_unref(UnsafeMutableRawPointer(layout)) }
         for font in fonts.values { pango_font_description_free(font) }
         layouts = []
@@ -61,6 +69,7 @@ final class Composer {
         pango_layout_set_font_description(layout, font(style))
         pango_layout_set_width(layout, Int32(max(1, width) * Double(PANGO_SCALE)))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_attributes(layout, attributes)
         pango_layout_set_alignment(layout, align)
         if style == .body || style == .cell || style == .small { pango_layout_set_line_spacing(layout, 1.3) }
         pango_layout_set_text(layout, Self.printable(text), -1)
