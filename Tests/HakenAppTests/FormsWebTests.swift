@@ -115,6 +115,26 @@ import Vapor
         }
     }
 
+    @Test("DEC-2: the time-correction declaration prints the time the rejected report's subject gave", arguments: TestDatabase.all)
+    func timeCorrection(database: TestDatabase) async throws {
+        try await database.withHakenApp { app in
+            let world = try await MailIntakeTests.World.make(app)
+            _ = try await world.send(MailIntakeTests.mail(from: "info@basona.example.jp", subject: "ばそな建設/専門家次郎/8月21日 10:45"),
+                                     at: MailIntakeTests.on21("10:52"))
+            app.hakenClock = .fixed(dayAfterExample)
+            // The secretariat rejects it after review (as the desk does, with its own trust).
+            try await EvidenceWriter.record([EvidenceChange(dispatchID: try #require(UUID(uuidString: world.dispatch)), kind: .startReport, status: .rejected,
+                                                            trust: .secretariat, note: "件名の時刻が実際と違う")],
+                                            source: .init(actor: "test", receivedAt: app.hakenClock.now()), on: app.db, key: app.haken.auditKey,
+                                            now: app.hakenClock.now())
+            let desk = try await WebFixtures.signedIn(app, "forms@secretariat.example.jp", role: .secretariat, party: nil)
+            let page = try await desk.get("/dispatches/\(world.dispatch)")
+            #expect(page.html.contains("variant=timeCorrected"), "the dispatch asks for the time correction")
+            let text = try Self.text(try await desk.get("/dispatches/\(world.dispatch)/forms/declaration.pdf?variant=timeCorrected", accept: "application/pdf"))
+            #expect(text.contains("申告の内容（報告時刻訂正）") && text.contains("件名の時刻10:45"), "\(text.prefix(600))")
+        }
+    }
+
     @Test("NOTE-3: the record for an auditor carries every mail's SHA-256 as stored and the audit chain's hashes", arguments: TestDatabase.all)
     func auditorsRecord(database: TestDatabase) async throws {
         try await database.withHakenApp { app in

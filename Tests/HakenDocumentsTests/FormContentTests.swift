@@ -53,6 +53,17 @@ import Testing
         #expect(text.contains("申告の内容（写真不備）"))
     }
 
+    @Test("DEC-2: the time-correction variant prints the time the rejected report's subject gave; the others do not")
+    func declarationTimeCorrected() throws {
+        let received = LocalDateTime(date: try #require(Self.day), time: try #require(Self.time(10, 52)))
+        let evidence = EvidenceChecklist([.startReport: EvidenceItem(status: .rejected, receivedAt: received)])
+        let written: [EvidenceKind: TimeOfDay] = [.startReport: try #require(Self.time(10, 45))]
+        let corrected = DeclarationForm.items(.timeCorrected, covers: [.startReport], evidence: evidence, expertTimes: nil, written: written)
+        #expect(corrected.first?.onRecord == "不受理　令和元年8月21日 10:52受信　件名の時刻 10:45")
+        let forgotten = DeclarationForm.items(.reportForgotten, covers: [.startReport], evidence: evidence, expertTimes: nil, written: written)
+        #expect(forgotten.first?.onRecord == "不受理　令和元年8月21日 10:52受信")
+    }
+
     @Test("DAY-4: a blank declaration asked for before anything is missing covers every item of its variant")
     func declarationBlank() throws {
         let items = DeclarationForm.items(.timeCorrected, covers: [], evidence: EvidenceChecklist(), expertTimes: nil)

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import HakenCore
 import HakenDocuments
+import HakenMail
 import HakenStore
 import Vapor
 
@@ -27,9 +28,22 @@ enum DispatchFormsController {
         let covers = required.first { $0.0 == variant }?.1 ?? []
         let report = try await context.expertReport(on: req.db)
         let items = DeclarationForm.items(variant, covers: covers, evidence: context.facts.evidence,
-                                          expertTimes: report.map { (start: $0.report.actualStart, end: $0.report.actualEnd) })
+                                          expertTimes: report.map { (start: $0.report.actualStart, end: $0.report.actualEnd) },
+                                          written: variant == .timeCorrected ? try await writtenTimes(context.dispatch.id, on: req.db) : [:])
         let form = DeclarationForm.make(context.form, variant: variant, items: items, made: context.made)
         return try await PDFResponse.make(form, fileName: "支援実施申告書_\(variant.japaneseName)_\(context.form.reference("D"))", req: req)
+    }
+
+    /// 報告時刻訂正: the time the subject of the last start and end report mail gave (read again
+    /// from the stored subject, as intake read it), for the form to print beside the received time.
+    static func writtenTimes(_ dispatchID: UUID, on db: Database) async throws -> [EvidenceKind: TimeOfDay] {
+        var times: [EvidenceKind: TimeOfDay] = [:]
+        for mail in try await MailInbox.forDispatch(dispatchID, on: db).sorted(by: { $0.receivedAt < $1.receivedAt }) {
+            guard let kind = mail.evidenceKind.flatMap(EvidenceKind.init(rawValue:)), kind == .startReport || kind == .endReport,
+                  let time = mail.subject.flatMap({ ReportSubjectReader.read($0).report?.time }) else { continue }
+            times[kind] = time
+        }
+        return times
     }
 
     /// `/dispatches/:id/forms/expert-report.pdf` (AFT-2): the report with its travel claim.

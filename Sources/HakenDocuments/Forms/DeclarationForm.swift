@@ -20,8 +20,9 @@ public enum DeclarationForm {
 
     /// The items of `variant` this dispatch needs it for, described from its checklist.
     /// `covers` empty (a blank form asked for before anything is missing): every item the variant can cover.
+    /// `written`: the time each time report's subject gave (the last mail of each), for 報告時刻訂正.
     public static func items(_ variant: DeclarationVariant, covers: [EvidenceKind], evidence: EvidenceChecklist,
-                             expertTimes: (start: TimeOfDay, end: TimeOfDay)?) -> [Item] {
+                             expertTimes: (start: TimeOfDay, end: TimeOfDay)?, written: [EvidenceKind: TimeOfDay] = [:]) -> [Item] {
         let kinds = covers.isEmpty ? variant.covers : variant.covers.filter(covers.contains)
         return kinds.map { kind in
             let item = evidence[kind]
@@ -35,6 +36,7 @@ public enum DeclarationForm {
             case .waived: onRecord = "免除"
             }
             if let received = item.receivedAt, item.status != .missing { onRecord += "　\(FormDates.moment(received))受信" }
+            if variant == .timeCorrected, let time = written[kind] { onRecord += "　件名の時刻 \(time.hhmm)" }
             var actual = ""
             if let expertTimes {
                 if kind == .startReport { actual = "\(expertTimes.start.hhmm)（専門家の報告）" }

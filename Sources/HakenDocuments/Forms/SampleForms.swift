@@ -33,7 +33,8 @@ public enum SampleForms {
         case "declaration-report", "declaration-photo", "declaration-time":
             let variant: DeclarationVariant = kind == "declaration-report" ? .reportForgotten : kind == "declaration-photo" ? .photoDeficient : .timeCorrected
             let covers: [EvidenceKind] = variant == .photoDeficient ? [.photo] : variant == .reportForgotten ? [.startReport, .endReport] : [.endReport]
-            let items = DeclarationForm.items(variant, covers: covers, evidence: evidence, expertTimes: expertTimes)
+            let items = DeclarationForm.items(variant, covers: covers, evidence: evidence, expertTimes: expertTimes,
+                                              written: [.endReport: time(15, 40)])
             return DeclarationForm.make(dispatch, variant: variant, items: items, made: made)
         case "consent":
             return ConsentForm.make(.init(name: dispatch.businessName, postalCode: "100-0004", address: "東京都千代田区大手町一丁目3番1号",
