@@ -120,7 +120,9 @@ import Testing
         #expect(FormDates.day(try #require(CivilDate(year: 2019, month: 4, day: 30))) == "平成31年4月30日(火)")
         #expect(FormDates.day(try #require(CivilDate(year: 2019, month: 5, day: 1))) == "令和元年5月1日(水)")
         #expect(FormDates.day(try #require(CivilDate(year: 1900, month: 1, day: 1))) == "1900年1月1日(月)")
-        #expect(FormDates.stamp("2019-08-21T10:41:05.123+09:00") == "2019/08/21 10:41:05")
-        #expect(FormDates.stamp("yesterday") == "yesterday" && FormDates.stamp("2019-08-21 10:41:05") == "2019-08-21 10:41:05")
+        #expect(JapaneseDateFormat.slashed(stamp: "2019-08-21T10:41:05.123+09:00") == "2019/08/21 10:41:05")
+        #expect(JapaneseDateFormat.slashed(stamp: "yesterday") == "yesterday")
+        #expect(JapaneseDateFormat.slashed(stamp: "2019-08-21 10:41:05") == "2019-08-21 10:41:05")
+        #expect(JapaneseDateFormat.slashed(try #require(CivilDate(year: 99, month: 1, day: 2))) == "0099/01/02")
     }
 }

@@ -84,21 +84,19 @@ enum DispatchFormsController {
         ]
         if let reason = record.cancelReason { rows.append(["派遣", "", "取消の理由", reason, ""]) }
         for line in record.checklist {
-            rows.append(["提出物", line.item.receivedAt.map(Self.slashed) ?? "", line.kind.japaneseName,
+            rows.append(["提出物", line.item.receivedAt.map(JapaneseDateFormat.slashed) ?? "", line.kind.japaneseName,
                          line.item.status.japaneseName + (line.item.unchecked ? "（未確認）" : ""), ""])
         }
         for mail in record.mails {
-            rows.append(["受信メール", Self.slashed(mail.received), mail.from, "\(mail.status)　\(mail.subject)", mail.sha256])
+            rows.append(["受信メール", JapaneseDateFormat.slashed(mail.received), mail.from, "\(mail.status)　\(mail.subject)", mail.sha256])
         }
         for decision in record.decisions { rows.append(["事務局の判断", "", "", decision, ""]) }
         for entry in record.entries {
-            rows.append(["監査ログ \(entry.seq)", CSVExport.stamp(entry.at), entry.actor, "\(entry.action) \(entry.details)", entry.hash])
+            rows.append(["監査ログ \(entry.seq)", JapaneseDateFormat.slashed(stamp: entry.at), entry.actor, "\(entry.action) \(entry.details)", entry.hash])
         }
         return try CSVExport.response(req, name: "派遣記録_\(context.form.reference("D"))", ascii: "record-\(context.form.reference("D"))",
                                       header: ["区分", "日時", "項目", "内容", "SHA-256・ハッシュ"], rows: rows)
     }
-
-    static func slashed(_ moment: LocalDateTime) -> String { "\(JapaneseDateFormat.slashed(moment.date)) \(moment.time.hhmm)" }
 
     /// `/desk/dispatches/:id/record.pdf` (NOTE-3): everything on record, for an auditor.
     static func record(req: Request) async throws -> Response {

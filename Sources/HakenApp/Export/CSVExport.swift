@@ -46,16 +46,7 @@ enum CSVExport {
 
     /// An instant in Tokyo as `2019/08/21 10:30`; nothing for nil.
     static func moment(_ date: Date?) -> String {
-        guard let date else { return "" }
-        let local = TokyoClock.local(secondsSince1970: date.timeIntervalSince1970)
-        return "\(JapaneseDateFormat.slashed(local.date)) \(local.time.hhmm)"
-    }
-
-    /// An audit entry's stamp (`2019-08-21T10:41:05…`) as `2019/08/21 10:41:05`.
-    static func stamp(_ text: String) -> String {
-        let at = AuditText.at(text)
-        guard at.count >= 10 else { return at }
-        return day(String(at.prefix(10))) + at.dropFirst(10)
+        date.map { JapaneseDateFormat.slashed(TokyoClock.local(secondsSince1970: $0.timeIntervalSince1970)) } ?? ""
     }
 
     static func safe(_ cell: String) -> String {

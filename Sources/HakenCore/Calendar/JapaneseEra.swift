@@ -56,4 +56,15 @@ public enum JapaneseDateFormat {
         return String(repeating: "0", count: max(0, 4 - year.count)) + year + "/" + (date.month < 10 ? "0" : "") + "\(date.month)/"
             + (date.day < 10 ? "0" : "") + "\(date.day)"
     }
+
+    /// `2019/08/21 10:30`.
+    public static func slashed(_ value: LocalDateTime) -> String { "\(slashed(value.date)) \(value.time.hhmm)" }
+
+    /// A stored timestamp (`2019-08-21T10:41:05.123+09:00`, the audit log's) as `2019/08/21 10:41:05`;
+    /// text that does not read so is returned as it is.
+    public static func slashed(stamp text: String) -> String {
+        let head = String(text.prefix(19))
+        guard head.count == 19, let day = CivilDate(iso: String(head.prefix(10))), head.dropFirst(10).first == "T" else { return text }
+        return "\(slashed(day)) \(head.dropFirst(11))"
+    }
 }

@@ -110,7 +110,7 @@ public enum DispatchRecordForm {
             blocks.append(.table(columns: [FormColumn("番号", share: 1), FormColumn("日時・操作者", share: 2.6), FormColumn("操作と内容", share: 4.6),
                                            FormColumn("ハッシュ", share: 2.6)],
                                  rows: record.entries.map { entry in
-                                     ["\(entry.seq)", "\(FormDates.stamp(entry.at))\n\(cut(entry.actor, subjectLimit, note: "…"))",
+                                     ["\(entry.seq)", "\(JapaneseDateFormat.slashed(stamp: entry.at))\n\(cut(entry.actor, subjectLimit, note: "…"))",
                                       "\(entry.action)\n\(cut(entry.details, detailsLimit, note: "…（以下略：全文は監査ログ）"))", entry.hash]
                                  }))
         }

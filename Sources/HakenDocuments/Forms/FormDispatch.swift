@@ -57,14 +57,6 @@ public enum FormDates {
     /// A moment on a form: `令和元年8月21日 10:52`.
     public static func moment(_ moment: LocalDateTime) -> String { "\(made(moment.date)) \(moment.time.hhmm)" }
 
-    /// An audit entry's stamp (`2019-08-21T10:41:05.123+09:00`) as `2019/08/21 10:41:05`; a stamp
-    /// that does not read so is printed as it is.
-    public static func stamp(_ text: String) -> String {
-        let head = String(text.prefix(19))
-        guard head.count == 19, let day = CivilDate(iso: String(head.prefix(10))), head.dropFirst(10).first == "T" else { return text }
-        return "\(JapaneseDateFormat.slashed(day)) \(head.dropFirst(11))"
-    }
-
     /// The submission date the signer writes by hand.
     public static let blankDate = "令和　　年　　月　　日"
 }

@@ -63,6 +63,8 @@ final class Composer {
         return String(out)
     }
 
+    // `pango_layout_new` and `pango_font_description_from_string` never return NULL (GLib aborts
+    // when memory runs out instead), and nothing a request sends reaches them but the text.
     func shape(_ text: String, _ style: Style, width: Double, align: PangoAlignment = PANGO_ALIGN_LEFT) -> Shaped {
         let layout = pango_layout_new(pango)!
         layouts.append(layout)

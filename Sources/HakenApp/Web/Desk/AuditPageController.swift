@@ -85,7 +85,7 @@ enum AuditPageController {
             rows = try await AuditListing.recent(before: req.query[Int64.self, at: "before"], limit: CSVExport.maxRows, on: req.db)
         }
         return try CSVExport.response(req, name: "監査ログ", ascii: "audit", header: ["番号", "日時", "実行者", "操作", "対象", "内容"],
-                                      rows: rows.map { [String($0.seq), CSVExport.stamp($0.at), $0.actor, AuditText.action($0.action), $0.subject,
+                                      rows: rows.map { [String($0.seq), JapaneseDateFormat.slashed(stamp: $0.at), $0.actor, AuditText.action($0.action), $0.subject,
                                                         AuditText.details($0.details)] })
     }
 }
