@@ -59,6 +59,10 @@ import Vapor
             #expect(screen.html.contains("申告書を印刷する（PDF）") && screen.html.contains("variant=timeCorrected"))
             let api = try await app.call(.GET, "api/v1/dispatches/\(id)/forms/declaration.pdf?variant=timeCorrected")
             #expect(api.status == .ok && api.headers.contentType?.subType == "pdf")
+
+            // Once an accepted declaration covers what was missing, the page no longer offers one.
+            try await Setup.record(app, id, .declaration)
+            #expect(!(try await business.get("/dispatches/\(id)").html.contains("forms/declaration.pdf")))
         }
     }
 

@@ -16,7 +16,8 @@ enum FormLinks {
                             hasReport: Bool, hasCertification: Bool) -> [FormLink] {
         let id = dispatch.id.apiString
         var links: [FormLink] = []
-        if !dispatch.cancelled {
+        // Owed: not for a cancelled dispatch, nor once the accepted declarations cover every need.
+        if !dispatch.cancelled && facts.evidence.status(.declaration) != .accepted {
             for (variant, kinds) in DeclarationRules.required(facts.evidence, assessment: assessment) {
                 links.append(FormLink(href: "/dispatches/\(id)/forms/declaration.pdf?variant=\(variant.rawValue)",
                                       label: "支援実施申告書兼再発防止誓約書（\(variant.japaneseName)）",
