@@ -108,7 +108,7 @@ import Testing
         let mail = DispatchRecordForm.Mail(received: LocalDateTime(date: try #require(Self.day), time: try #require(Self.time(10, 31))), from: "a@example.jp",
                                            subject: String(repeating: "長", count: 500), status: "受理", sha256: String(repeating: "0", count: 64))
         let form = DispatchRecordForm.make(.init(dispatch: try Self.dispatch(), state: "完了", deadline: try #require(Self.day), cancelReason: nil,
-                                                 checklist: [], mails: [mail], decisions: [], entries: []), made: try Self.moment())
+                                                 checklist: EvidenceChecklist(), mails: [mail], decisions: [], entries: []), made: try Self.moment())
         let text = form.texts.joined(separator: "\n")
         #expect(text.contains(String(repeating: "長", count: DispatchRecordForm.subjectLimit) + "…"))
         #expect(!text.contains(String(repeating: "長", count: DispatchRecordForm.subjectLimit + 1)))

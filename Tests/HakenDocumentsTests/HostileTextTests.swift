@@ -75,7 +75,7 @@ import Testing
         let entry = DispatchRecordForm.Entry(seq: 1, at: "2019-08-21T10:41:00+09:00", actor: "mail", action: "mail.process",
                                              details: String(repeating: "件名=とても長い件名 ", count: 2_000), hash: String(repeating: "a", count: 64))
         let form = DispatchRecordForm.make(.init(dispatch: SampleForms.dispatch, state: "完了", deadline: SampleForms.dispatch.schedule.date, cancelReason: nil,
-                                                 checklist: [], mails: [], decisions: [], entries: [entry, entry]), made: SampleForms.made)
+                                                 checklist: EvidenceChecklist(), mails: [], decisions: [], entries: [entry, entry]), made: SampleForms.made)
         let bytes = try PDFRenderer.render(form)
         let text = Poppler.squeezed(try Poppler.text(of: bytes))
         #expect(text.components(separatedBy: "（以下略：全文は監査ログ）").count == 3, "both entries cut, the note readable")

@@ -69,40 +69,23 @@ enum DispatchFormsController {
         return try await PDFResponse.make(form, fileName: "従事証明_\(context.form.reference("D"))", req: req)
     }
 
-    /// `/desk/dispatches/:id/record.csv`: the same record as one table for Excel, a row per fact
-    /// with its kind first (dates as 2019/08/21, the hashes whole).
+    /// `/desk/dispatches/:id/record.csv`: the same record as one table for Excel.
     static func recordCSV(req: Request) async throws -> Response {
-        let context = try await DispatchFormContext.load(req, action: .read)
-        guard context.principal.may(.manage, .secretariatDesk) else { throw APIError.forbidden }
-        let record = try await DispatchRecordLoader.record(context, req: req)
-        let schedule = record.dispatch.schedule
-        var rows: [[String]] = [
-            ["派遣", JapaneseDateFormat.slashed(schedule.date), "支援日", "\(schedule.start.hhmm)〜\(schedule.end.hhmm) \(schedule.place)", ""],
-            ["派遣", JapaneseEra.format(schedule.date) ?? "", "支援日（和暦）", "", ""],
-            ["派遣", "", "事業者・専門家・支援機関", "\(record.dispatch.businessName) / \(record.dispatch.expertName) / \(record.dispatch.institutionName)", ""],
-            ["派遣", JapaneseDateFormat.slashed(record.deadline), "提出期限", record.state, ""],
-        ]
-        if let reason = record.cancelReason { rows.append(["派遣", "", "取消の理由", reason, ""]) }
-        for line in record.checklist {
-            rows.append(["提出物", line.item.receivedAt.map(JapaneseDateFormat.slashed) ?? "", line.kind.japaneseName,
-                         line.item.status.japaneseName + (line.item.unchecked ? "（未確認）" : ""), ""])
-        }
-        for mail in record.mails {
-            rows.append(["受信メール", JapaneseDateFormat.slashed(mail.received), mail.from, "\(mail.status)　\(mail.subject)", mail.sha256])
-        }
-        for decision in record.decisions { rows.append(["事務局の判断", "", "", decision, ""]) }
-        for entry in record.entries {
-            rows.append(["監査ログ \(entry.seq)", JapaneseDateFormat.slashed(stamp: entry.at), entry.actor, "\(entry.action) \(entry.details)", entry.hash])
-        }
+        let (context, record) = try await auditorsRecord(req)
         return try CSVExport.response(req, name: "派遣記録_\(context.form.reference("D"))", ascii: "record-\(context.form.reference("D"))",
-                                      header: ["区分", "日時", "項目", "内容", "SHA-256・ハッシュ"], rows: rows)
+                                      header: DispatchRecordForm.csvHeader, rows: DispatchRecordForm.csvRows(record))
     }
 
     /// `/desk/dispatches/:id/record.pdf` (NOTE-3): everything on record, for an auditor.
     static func record(req: Request) async throws -> Response {
+        let (context, record) = try await auditorsRecord(req)
+        return try await PDFResponse.make(DispatchRecordForm.make(record, made: context.made), fileName: "派遣記録_\(context.form.reference("D"))", req: req)
+    }
+
+    /// The secretariat's only: the parties read their dispatch, not its whole record.
+    static func auditorsRecord(_ req: Request) async throws -> (DispatchFormContext, DispatchRecordForm.Record) {
         let context = try await DispatchFormContext.load(req, action: .read)
         guard context.principal.may(.manage, .secretariatDesk) else { throw APIError.forbidden }
-        let form = DispatchRecordForm.make(try await DispatchRecordLoader.record(context, req: req), made: context.made)
-        return try await PDFResponse.make(form, fileName: "派遣記録_\(context.form.reference("D"))", req: req)
+        return (context, try await DispatchRecordLoader.record(context, req: req))
     }
 }

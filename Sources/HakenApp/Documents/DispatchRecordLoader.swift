@@ -39,7 +39,7 @@ enum DispatchRecordLoader {
         return DispatchRecordForm.Record(
             dispatch: context.form, state: state.japaneseName, deadline: deadline,
             cancelReason: context.dispatch.cancelled ? (context.dispatch.cancelReason ?? "（理由の記録なし）") : nil,
-            checklist: EvidenceKind.allCases.map { ($0, context.facts.evidence[$0]) }, mails: mails, decisions: decisions,
+            checklist: context.facts.evidence, mails: mails, decisions: decisions,
             entries: trail.map { .init(seq: $0.seq, at: $0.at, actor: $0.actor, action: $0.action, details: $0.details, hash: $0.hash) })
     }
 

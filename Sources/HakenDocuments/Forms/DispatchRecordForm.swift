@@ -41,14 +41,15 @@ public enum DispatchRecordForm {
         public var state: String
         public var deadline: CivilDate
         public var cancelReason: String?
-        public var checklist: [(kind: EvidenceKind, item: EvidenceItem)]
+        /// Every item is printed, in `EvidenceKind` order.
+        public var checklist: EvidenceChecklist
         public var mails: [Mail]
         /// The secretariat's decisions in words (declarations, discrepancies, photo checks).
         public var decisions: [String]
         public var entries: [Entry]
 
         public init(dispatch: FormDispatch, state: String, deadline: CivilDate, cancelReason: String?,
-                    checklist: [(kind: EvidenceKind, item: EvidenceItem)], mails: [Mail], decisions: [String], entries: [Entry]) {
+                    checklist: EvidenceChecklist, mails: [Mail], decisions: [String], entries: [Entry]) {
             self.dispatch = dispatch
             self.state = state
             self.deadline = deadline
@@ -58,12 +59,6 @@ public enum DispatchRecordForm {
             self.decisions = decisions
             self.entries = entries
         }
-
-        public static func == (lhs: Record, rhs: Record) -> Bool {
-            lhs.dispatch == rhs.dispatch && lhs.state == rhs.state && lhs.mails == rhs.mails && lhs.entries == rhs.entries
-                && lhs.decisions == rhs.decisions && lhs.checklist.map(\.kind) == rhs.checklist.map(\.kind)
-                && lhs.checklist.map(\.item) == rhs.checklist.map(\.item)
-        }
     }
 
     /// A subject longer than this is cut on paper; the digest identifies the whole mail.
@@ -71,6 +66,9 @@ public enum DispatchRecordForm {
     /// An audit entry's details longer than this are cut on paper (a table row stays within a page);
     /// the entry's hash identifies the whole of it in the log.
     static let detailsLimit = 500
+
+    /// `不受理`, or `受理（未確認）` for a photo no person has looked at yet.
+    static func status(_ item: EvidenceItem) -> String { item.status.japaneseName + (item.unchecked ? "（未確認）" : "") }
 
     static func cut(_ text: String, _ limit: Int, note: String) -> String {
         text.count > limit ? String(text.prefix(limit)) + note : text
@@ -85,9 +83,8 @@ public enum DispatchRecordForm {
             .grid(fields),
             .heading("2. 提出物"),
             .table(columns: [FormColumn("項目", share: 3), FormColumn("状態", share: 2), FormColumn("受信日時", share: 3)],
-                   rows: record.checklist.map { line in
-                       [line.kind.japaneseName, line.item.status.japaneseName + (line.item.unchecked ? "（未確認）" : ""),
-                        line.item.receivedAt.map(FormDates.moment) ?? "—"]
+                   rows: EvidenceKind.allCases.map { kind in
+                       [kind.japaneseName, status(record.checklist[kind]), record.checklist[kind].receivedAt.map(FormDates.moment) ?? "—"]
                    }),
             .heading("3. 受信したメール（\(record.mails.count)通）"),
         ]
@@ -116,5 +113,32 @@ public enum DispatchRecordForm {
         }
         blocks.append(.note("監査ログの各行のハッシュは、前の行のハッシュと内容から計算した連鎖の値です。「hakendesk audit verify」で、保存されたログと照合できます。"))
         return PrintedForm(title: "派遣記録（監査用）", reference: record.dispatch.reference("REC"), madeOn: made.madeOn, madeAt: made.madeAt, blocks: blocks)
+    }
+
+    /// The same record as one table for a spreadsheet: a row per fact, its kind first, dates as
+    /// Japanese Excel reads them (2019/08/21), subjects, details and hashes whole.
+    public static let csvHeader = ["区分", "日時", "項目", "内容", "SHA-256・ハッシュ"]
+
+    public static func csvRows(_ record: Record) -> [[String]] {
+        let schedule = record.dispatch.schedule
+        var rows: [[String]] = [
+            ["派遣", JapaneseDateFormat.slashed(schedule.date), "支援日", "\(schedule.start.hhmm)〜\(schedule.end.hhmm) \(schedule.place)", ""],
+            ["派遣", JapaneseEra.format(schedule.date) ?? "", "支援日（和暦）", "", ""],
+            ["派遣", "", "事業者・専門家・支援機関", "\(record.dispatch.businessName) / \(record.dispatch.expertName) / \(record.dispatch.institutionName)", ""],
+            ["派遣", JapaneseDateFormat.slashed(record.deadline), "提出期限", record.state, ""],
+        ]
+        if let reason = record.cancelReason { rows.append(["派遣", "", "取消の理由", reason, ""]) }
+        for kind in EvidenceKind.allCases {
+            let item = record.checklist[kind]
+            rows.append(["提出物", item.receivedAt.map(JapaneseDateFormat.slashed) ?? "", kind.japaneseName, status(item), ""])
+        }
+        for mail in record.mails {
+            rows.append(["受信メール", JapaneseDateFormat.slashed(mail.received), mail.from, "\(mail.status)　\(mail.subject)", mail.sha256])
+        }
+        for decision in record.decisions { rows.append(["事務局の判断", "", "", decision, ""]) }
+        for entry in record.entries {
+            rows.append(["監査ログ \(entry.seq)", JapaneseDateFormat.slashed(stamp: entry.at), entry.actor, "\(entry.action) \(entry.details)", entry.hash])
+        }
+        return rows
     }
 }

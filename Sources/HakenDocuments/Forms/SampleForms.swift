@@ -67,7 +67,7 @@ public enum SampleForms {
                                                         details: "dispatch=6f1c2d3e status=accepted note=報告を受理", hash: String(repeating: "a\(seq)", count: 32)))
             }
             return DispatchRecordForm.make(.init(dispatch: dispatch, state: "申告書待ち", deadline: day(2019, 9, 20), cancelReason: nil,
-                                                 checklist: EvidenceKind.allCases.map { ($0, evidence[$0]) }, mails: mails,
+                                                 checklist: evidence, mails: mails,
                                                  decisions: ["8月22日 支援状況写真を不受理（ご担当者が写っていない）: secretariat@haken.example.jp"],
                                                  entries: entries), made: made)
         default:

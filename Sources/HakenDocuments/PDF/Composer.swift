@@ -129,9 +129,8 @@ final class Composer {
         let bottoms = lineBottoms(shaped)
         var shown = 0.0
         while shown < shaped.height - 0.01 {
-            // The last line that ends within this page; at least one line per page.
-            let fits = bottoms.last { $0 - shown <= room } ?? bottoms.first { $0 > shown } ?? shaped.height
-            let end = fits > shown ? fits : (bottoms.first { $0 > shown } ?? shaped.height)
+            // The last line not yet shown that ends within this page; at least one line per page.
+            let end = bottoms.last { $0 > shown && $0 - shown <= room } ?? bottoms.first { $0 > shown } ?? shaped.height
             add(.text(shaped.layout, x: x, y: y - shown, grey: grey, clip: (top: y, bottom: y + (end - shown) + 0.5)))
             y += end - shown
             shown = end
