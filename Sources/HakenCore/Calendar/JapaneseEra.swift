@@ -51,11 +51,7 @@ public enum JapaneseDateFormat {
     }
 
     /// `2019/08/21`: what Japanese Excel reads as a date (and office forms print).
-    public static func slashed(_ date: CivilDate) -> String {
-        let year = String(date.year)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "/" + (date.month < 10 ? "0" : "") + "\(date.month)/"
-            + (date.day < 10 ? "0" : "") + "\(date.day)"
-    }
+    public static func slashed(_ date: CivilDate) -> String { date.iso.replacingOccurrences(of: "-", with: "/") }
 
     /// `2019/08/21 10:30`.
     public static func slashed(_ value: LocalDateTime) -> String { "\(slashed(value.date)) \(value.time.hhmm)" }

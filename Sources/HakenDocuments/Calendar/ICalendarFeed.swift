@@ -47,7 +47,7 @@ public enum ICalendarFeed {
             "END:STANDARD",
             "END:VTIMEZONE",
         ]
-        let dtstamp = "\(compact(stamp.date))T\(twoDigits(stamp.time.hour))\(twoDigits(stamp.time.minute))00Z"
+        let dtstamp = local(stamp.date, stamp.time) + "Z"
         for event in events {
             lines += [
                 "BEGIN:VEVENT",
@@ -109,12 +109,8 @@ public enum ICalendarFeed {
         return pieces.joined(separator: "\r\n ")
     }
 
-    static func compact(_ date: CivilDate) -> String {
-        let year = String(date.year)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year + twoDigits(date.month) + twoDigits(date.day)
-    }
-
+    /// RFC 5545's DATE-TIME without a zone: `20190821T103000`.
     static func local(_ date: CivilDate, _ time: TimeOfDay) -> String {
-        "\(compact(date))T\(twoDigits(time.hour))\(twoDigits(time.minute))00"
+        date.iso.replacingOccurrences(of: "-", with: "") + "T" + time.hhmm.replacingOccurrences(of: ":", with: "") + "00"
     }
 }

@@ -23,8 +23,7 @@ public struct FormDispatch: Sendable, Equatable {
     /// `DCL-20190821-1A2B3C4D`: the kind of form, the day of the dispatch and the start of its id,
     /// enough for the secretariat to find the dispatch from a paper copy.
     public func reference(_ kind: String) -> String {
-        let date = schedule.date
-        return "\(kind)-\(date.year)\(twoDigits(date.month))\(twoDigits(date.day))-\(String(id.uuidString.prefix(8)).uppercased())"
+        "\(kind)-\(schedule.date.iso.replacingOccurrences(of: "-", with: ""))-\(String(id.uuidString.prefix(8)).uppercased())"
     }
 
     /// The dispatch's fields, as every form about it prints them first.
@@ -60,8 +59,6 @@ public enum FormDates {
     /// The submission date the signer writes by hand.
     public static let blankDate = "令和　　年　　月　　日"
 }
-
-func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
 /// Every form's made-at line: the same moment in the footer and in the PDF's metadata.
 public struct FormMoment: Sendable, Equatable {
