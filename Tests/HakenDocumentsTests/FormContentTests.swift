@@ -100,7 +100,7 @@ import Testing
         let text = ExpertReportForm.make(try Self.dispatch(), report: report, filedAt: LocalDateTime(date: try #require(Self.day), time: try #require(Self.time(18, 3))),
                                          made: try Self.moment()).texts.joined(separator: "\n")
         #expect(text.contains("1,234,567円") && text.contains("10:30〜15:05") && text.contains("4. 旅費の請求"))
-        #expect(yen(0) == "0" && yen(999) == "999" && yen(1_000) == "1,000" && yen(-1_000) == "-1,000")
+        #expect(YenText.grouped(0) == "0" && YenText.grouped(999) == "999" && YenText.grouped(1_000) == "1,000" && YenText.grouped(-1_000) == "-1,000")
     }
 
     @Test("NOTE-3: the record cuts an endless subject on paper but keeps the digest whole")

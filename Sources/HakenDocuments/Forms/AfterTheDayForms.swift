@@ -20,7 +20,7 @@ public enum ExpertReportForm {
         }
         blocks += [
             .heading(report.nextSteps?.isEmpty == false ? "5. 旅費の請求" : "4. 旅費の請求"),
-            .fields([FormField("旅費（交通費）", "\(yen(report.travelExpensesYen))円")]),
+            .fields([FormField("旅費（交通費）", YenText.yen(report.travelExpensesYen))]),
             .note("上記のとおり支援を実施したことを報告し、旅費を請求します。"),
             .seals([SealLine(role: "専門家", lines: [FormField("氏名", dispatch.expertName)])]),
         ]
@@ -65,15 +65,4 @@ public enum CertificationForm {
         return PrintedForm(title: "従事証明・専門家評価（入力内容の控え）", reference: dispatch.reference("CRT"), madeOn: made.madeOn,
                            madeAt: made.madeAt, blocks: blocks)
     }
-}
-
-/// `12,345`: digits grouped the way every form writes yen.
-func yen(_ amount: Int) -> String {
-    let digits = String(amount.magnitude)
-    var out = ""
-    for (index, digit) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-        out.append(digit)
-    }
-    return amount < 0 ? "-" + out : out
 }

@@ -112,7 +112,7 @@ enum BusinessDetailsController {
         add("電話番号", model.phone)
         add("業種", model.industry.flatMap(Industry.init(rawValue:))?.japaneseName)
         add("従業員数", model.employees.map { "\($0)人" })
-        add("資本金", model.capitalYen.map { "\($0.formatted(.number.grouping(.automatic)))円" })
+        add("資本金", model.capitalYen.map(YenText.yen))
         add("ご担当者", model.contactName)
         add("登録メールアドレス", email)
         let mobile = model.mobileEmail.map { address in

@@ -181,7 +181,7 @@ enum DispatchPagesController {
                 ? "/dispatches/\(id)/report" : nil,
             expertReport: report.map {
                 ExpertReportFacts(time: "\($0.actualStart)〜\($0.actualEnd)", work: $0.work, nextSteps: $0.nextSteps,
-                                  travel: "\($0.travelExpensesYen.formatted(.number.grouping(.automatic)))円")
+                                  travel: YenText.yen($0.travelExpensesYen))
             },
             certificationNote: certificationNote,
             rescheduleLink: institutionActs && DispatchChange.rescheduleRefusal(facts, today: today) == nil ? "/dispatches/\(id)/reschedule" : nil,
