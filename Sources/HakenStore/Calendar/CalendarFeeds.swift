@@ -39,7 +39,14 @@ public enum CalendarFeeds {
             }
         }
 
-        var column: String { "\(kind)_id" }
+        /// Its dispatches, as its own list shows them.
+        public var scope: DispatchListing.Scope {
+            switch self {
+            case .business(let id): return .business(id)
+            case .institution(let id): return .institution(id)
+            case .expert(let id): return .expert(id)
+            }
+        }
     }
 
     static func hash(_ token: String) -> String { SHA256.hash(data: Data(token.utf8)).hexString }
@@ -72,18 +79,5 @@ public enum CalendarFeeds {
             return nil
         }
         return Party(kind: try row.decode(column: "party_kind", as: String.self), id: try row.decode(column: "party_id", as: UUID.self))
-    }
-
-    /// The party's dispatches from `from` on (cancelled ones too: subscribers must hear of it),
-    /// by day, with the three parties' names and the revision.
-    public static func dispatches(for party: Party, from: CivilDate, limit: Int, on db: Database) async throws -> [DispatchRow] {
-        try await db.sql().raw("""
-            SELECT d.id, d.business_id, d.expert_id, d.institution_id, d.consultation_id, d.date, d.start_time, d.end_time, d.place,
-                   d.deadline, d.cancelled, d.revision, b.name AS business_name, e.name AS expert_name, i.name AS institution_name
-            FROM dispatches d JOIN businesses b ON b.id = d.business_id JOIN experts e ON e.id = d.expert_id
-                 JOIN institutions i ON i.id = d.institution_id
-            WHERE d.\(ident: party.column) = \(bind: party.id) AND d.date >= \(bind: from.iso)
-            ORDER BY d.date, d.start_time LIMIT \(bind: limit)
-            """).all().map(DispatchRow.init(row:))
     }
 }

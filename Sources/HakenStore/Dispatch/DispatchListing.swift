@@ -128,6 +128,20 @@ public enum DispatchListing {
 }
 
 extension DispatchListing {
+    /// A party's dispatches from `day` on, by day (cancelled ones too: a calendar feed must tell
+    /// of it), with the three parties' names and the revision (#13).
+    public static func onwards(_ scope: Scope, from day: CivilDate, limit: Int, on db: Database) async throws -> [DispatchRow] {
+        let select: SQLQueryString = """
+            SELECT d.id, d.business_id, d.expert_id, d.institution_id, d.consultation_id, d.date, d.start_time, d.end_time, d.place,
+                   d.deadline, d.cancelled, d.revision, b.name AS business_name, e.name AS expert_name, i.name AS institution_name
+            FROM dispatches d JOIN businesses b ON b.id = d.business_id JOIN experts e ON e.id = d.expert_id
+                 JOIN institutions i ON i.id = d.institution_id
+            WHERE d.date >= \(bind: day.iso)
+            """
+        let filtered: SQLQueryString = scope.filter.map { select + " AND d.\(ident: $0.column) = \(bind: $0.id)" } ?? select
+        return try await db.sql().raw(filtered + " ORDER BY d.date, d.start_time LIMIT \(bind: limit)").all().map(DispatchRow.init(row:))
+    }
+
     /// A fiscal year's dispatches, by day, a page at a time, with the institution's name.
     public static func inYear(_ year: FiscalYear, offset: Int, limit: Int, on db: Database) async throws -> [DispatchRow] {
         try await db.sql().raw("""

@@ -21,7 +21,7 @@ enum CalendarFeedController {
         }
         let now = req.application.hakenClock.now()
         let today = req.application.hakenClock.today
-        let rows = try await CalendarFeeds.dispatches(for: party, from: today.adding(days: -daysBack), limit: eventLimit, on: req.db)
+        let rows = try await DispatchListing.onwards(party.scope, from: today.adding(days: -daysBack), limit: eventLimit, on: req.db)
         let configuration = req.application.haken.configuration
         let secretariat = configuration.mail.secretariatAddresses.first ?? configuration.mail.senderAddress
         var events: [ICalendarFeed.Event] = []
