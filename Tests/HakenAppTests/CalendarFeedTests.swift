@@ -16,7 +16,7 @@ import Vapor
         return String(page.html[start.lowerBound..<end.upperBound])
     }
 
-    @Test("#13: a feed per party; a reschedule raises SEQUENCE, a cancellation stays as CANCELLED, a rotated URL stops answering",
+    @Test("CON-5, #13: a feed per party; a reschedule raises SEQUENCE, a cancellation stays as CANCELLED, a rotated URL stops answering",
           arguments: TestDatabase.all)
     func feedFollowsTheDispatch(database: TestDatabase) async throws {
         try await database.withHakenApp { app in
