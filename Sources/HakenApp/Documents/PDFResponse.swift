@@ -14,9 +14,8 @@ enum PDFResponse {
             throw Abort(.internalServerError, reason: "書類を作成できませんでした。事務局にお問い合わせください。")
         }
         let response = Response(status: .ok, body: .init(data: Data(bytes)))
-        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
-        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "form"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(form.reference).pdf\"; filename*=UTF-8''\(encoded).pdf")
+        response.headers.contentType = .pdf
+        response.headers.setFileName(fileName, ascii: form.reference, extension: "pdf", inline: true)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

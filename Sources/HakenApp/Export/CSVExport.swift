@@ -83,8 +83,7 @@ enum CSVExport {
         }
         let response = Response(status: .ok, body: .init(data: Data(bytes)))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": charset])
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ascii
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii).csv\"; filename*=UTF-8''\(encoded).csv")
+        response.headers.setFileName(name, ascii: ascii, extension: "csv", inline: false)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
